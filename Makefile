@@ -1,0 +1,62 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+# The PostgreSQL run of the suite; pytest-django creates and drops test_xmess.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/xmess
+# Settings for the production-settings checks (never used to serve anything).
+DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(date +%s%N)-0123456789abcdefghijklmnopqrstuvwxyz \
+              ALLOWED_HOSTS=xarxaess.example
+
+.PHONY: install messages run test check lint pytest pytest-postgres system-packages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
+	  echo "Python 3.12 or newer is needed ($(PYTHON) is older; pyenv reads .python-version)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# gettext compiles the translations; Debian's chromium runs the browser tests.
+system-packages:
+	@command -v msgfmt >/dev/null && command -v chromium >/dev/null || { \
+	  (apt-get update -qq && apt-get install -y -qq gettext chromium) >/dev/null \
+	  || echo "Could not install gettext/chromium: install them with your package manager."; }
+
+messages: install system-packages
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity=0
+
+run: messages
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py seed
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: messages
+	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(DEPLOY_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: messages
+	$(BIN)/pytest
+
+# On CI the PostgreSQL run is mandatory; elsewhere it runs when a server answers.
+pytest-postgres: messages
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is required on CI ($(PG_TEST_URL))."; exit 1; \
+	else echo "No PostgreSQL at $(PG_TEST_URL): skipped the PostgreSQL run."; fi
+
+test: lint check pytest pytest-postgres
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	find . -name '*.mo' -not -path './$(VENV)/*' -delete

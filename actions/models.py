@@ -1,0 +1,279 @@
+"""Public action plans and the years their actions run.
+
+A ``Plan`` (Barcelona's ESS impetus plan 2016-2019) is owned by an organisation and covers a
+period of years. It is organised in axes (``Axis``, e.g. "Intercooperació", which carries its
+objectives and audience) and numbered strategic lines (``Line`` 11 to 17). Each line has
+ordered ``Action``s, and each action runs in one or more discrete years: a
+``ScheduledYear`` per year, with its status. Municipalities read plans by those years, so
+progress is always computed from the scheduled years, never stored.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from networks.models import (
+    YEAR_VALIDATORS,
+    Municipality,
+    Network,
+    Organisation,
+    per_language_unique_slug,
+    validate_year_range,
+)
+
+
+class Plan(models.Model):
+    """A public body's plan for the ESS over a period of years."""
+
+    name = models.CharField(_("name"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=250)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    owner = models.ForeignKey(
+        Organisation, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="plans"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        help_text=_("The municipality the plan covers, for a municipal plan."),
+    )
+    start_year = models.PositiveSmallIntegerField(_("first year"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("last year"), validators=YEAR_VALIDATORS)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    predecessor = models.OneToOneField(
+        "self",
+        verbose_name=_("previous plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successor",
+    )
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-start_year", "name_ca"]
+        constraints = [
+            *per_language_unique_slug("plan"),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="plan_end_after_start",
+                violation_error_message=_("The plan's last year is before its first year."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("actions:plan_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        validate_year_range(self)
+
+    @property
+    def years(self):
+        return list(range(self.start_year, self.end_year + 1))
+
+
+class Axis(models.Model):
+    """A thematic axis of a plan, with its own objectives and audience."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="axes"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    objectives = models.TextField(
+        _("objectives"), blank=True, help_text=_("One objective per line.")
+    )
+    audience = models.TextField(
+        _("audience"), blank=True, help_text=_("Who it is for: one group per line.")
+    )
+
+    class Meta:
+        verbose_name = _("axis")
+        verbose_name_plural = _("axes")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="axis_unique_position")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def objective_list(self):
+        return [line.strip() for line in (self.objectives or "").splitlines() if line.strip()]
+
+    @property
+    def audience_list(self):
+        return [line.strip() for line in (self.audience or "").splitlines() if line.strip()]
+
+
+class Line(models.Model):
+    """A numbered strategic line of a plan (numbers are unique within the plan)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="lines"
+    )
+    axis = models.ForeignKey(
+        Axis,
+        verbose_name=_("axis"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("line")
+        verbose_name_plural = _("lines")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="line_unique_number")
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "actions:line_detail", kwargs={"plan": self.plan.slug, "number": self.number}
+        )
+
+    def clean(self):
+        if self.axis_id and self.plan_id and self.axis.plan_id != self.plan_id:
+            raise ValidationError({"axis": _("The axis belongs to another plan.")})
+
+
+class ActionQuerySet(models.QuerySet):
+    def concerning_municipality(self, municipality):
+        """Actions linked to the municipality, or belonging to a plan that covers it."""
+        return self.filter(
+            Q(municipalities=municipality) | Q(line__plan__municipality=municipality)
+        ).distinct()
+
+    def with_year_counts(self):
+        return self.annotate(
+            scheduled_count=Count("scheduled_years", distinct=True),
+            done_count=Count(
+                "scheduled_years",
+                filter=Q(scheduled_years__status=ScheduledYear.Status.DONE),
+                distinct=True,
+            ),
+        )
+
+
+class Action(models.Model):
+    """One action of a line, in the order the plan lists them."""
+
+    line = models.ForeignKey(
+        Line, verbose_name=_("line"), on_delete=models.CASCADE, related_name="actions"
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), validators=[MinValueValidator(1), MaxValueValidator(999)]
+    )
+    title = models.TextField(_("action"))
+    description = models.TextField(_("description"), blank=True)
+    networks = models.ManyToManyField(
+        Network, verbose_name=_("networks concerned"), blank=True, related_name="plan_actions"
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("organisations concerned"),
+        blank=True,
+        related_name="plan_actions",
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("municipalities concerned"),
+        blank=True,
+        related_name="plan_actions",
+    )
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["line__plan", "line__number", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "position"], name="action_unique_position")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "actions:action_detail",
+            kwargs={
+                "plan": self.line.plan.slug,
+                "number": self.line.number,
+                "position": self.position,
+            },
+        )
+
+    @property
+    def code(self):
+        """The action's number within its plan, as the plan reads: line.position."""
+        return f"{self.line.number}.{self.position}"
+
+
+class ScheduledYear(models.Model):
+    """A year in which an action is scheduled to run, with how it went."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        NOT_DONE = "not_done", _("not done")
+
+    action = models.ForeignKey(
+        Action,
+        verbose_name=_("action"),
+        on_delete=models.CASCADE,
+        related_name="scheduled_years",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled year")
+        verbose_name_plural = _("scheduled years")
+        ordering = ["action__line__number", "action__position", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "year"],
+                name="scheduledyear_unique_year",
+                violation_error_message=_("This action is already scheduled for that year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.action.code} — {self.year} ({self.get_status_display()})"
+
+    def clean(self):
+        if self.year is None or not self.action_id:
+            return
+        plan = self.action.line.plan
+        if not plan.start_year <= self.year <= plan.end_year:
+            raise ValidationError(
+                {
+                    "year": _("%(year)s is outside the plan's period (%(start)s–%(end)s).")
+                    % {"year": self.year, "start": plan.start_year, "end": plan.end_year}
+                }
+            )

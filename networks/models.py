@@ -1,0 +1,604 @@
+"""The directory: who works in the social and solidarity economy (ESS), and with whom.
+
+An ``Organisation`` is any actor (a cooperative, a council, a university). A ``Network`` is
+anything actors join: coalitions, campaigns, consortia, associations of municipalities such
+as XMESS, and the working groups inside them (a working group is a network whose ``parent``
+is the network it belongs to). ``Membership`` says who is in which network: either an
+organisation or a municipality, never both. ``Funding`` says which ``Funder`` paid for what.
+``Event`` records conferences, seminars and meetings, with the networks involved.
+
+Human-readable fields are translated by modeltranslation (see ``translation.py``): each has
+``_ca`` and ``_en`` columns, and names and slugs are required in both languages because
+queries on them do not fall back from one language to the other.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
+
+
+def per_language_unique_slug(model_name):
+    """Slugs are unique within each language (the original column is only a cache)."""
+    return [
+        models.UniqueConstraint(fields=[f"slug_{code}"], name=f"{model_name}_unique_slug_{code}")
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+def validate_year_range(instance, start_field="start_year", end_field="end_year"):
+    start, end = getattr(instance, start_field), getattr(instance, end_field)
+    if start is not None and end is not None and end < start:
+        raise ValidationError(
+            {
+                end_field: _("The end year (%(end)s) is before the start year (%(start)s).")
+                % {"end": end, "start": start}
+            }
+        )
+
+
+class Theme(models.Model):
+    """A small vocabulary of subjects that networks, organisations and events work on."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name_ca"]
+        constraints = per_language_unique_slug("theme")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("networks:theme_detail", kwargs={"slug": self.slug})
+
+
+class Municipality(models.Model):
+    """One of Catalonia's 947 municipalities, as published by the ICGC.
+
+    Official names are the same in both languages, so they are not translated.
+    """
+
+    ine_code = models.CharField(
+        _("INE code"),
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^\d{5}$", _("An INE code has exactly five digits."))],
+        help_text=_("Five-digit code of Spain's National Statistics Institute."),
+    )
+    idescat_code = models.CharField(
+        _("Idescat code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", _("An Idescat code has exactly six digits."))],
+        help_text=_(
+            "Six-digit code of the Statistical Institute of Catalonia (INE code and a check digit)."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(40), MaxValueValidator(43)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(0), MaxValueValidator(4)],
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("networks:municipality_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.ine_code and self.idescat_code and not self.idescat_code.startswith(self.ine_code):
+            raise ValidationError(
+                {"idescat_code": _("The Idescat code must start with the INE code.")}
+            )
+
+
+class Organisation(models.Model):
+    """Any actor of the ESS: a cooperative, an association, a council, a university."""
+
+    class Kind(models.TextChoices):
+        COOPERATIVE = "cooperative", _("cooperative")
+        ASSOCIATION = "association", _("association")
+        FEDERATION = "federation", _("federation or confederation")
+        FOUNDATION = "foundation", _("foundation")
+        COMPANY = "company", _("company")
+        PUBLIC_BODY = "public_body", _("public body")
+        UNIVERSITY = "university", _("university")
+        INITIATIVE = "initiative", _("initiative, tool or programme")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("Where the organisation is based, when known."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text=_("The larger organisation this one belongs to, if any."),
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="organisations"
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_ca"]
+        constraints = per_language_unique_slug("organisation")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("networks:organisation_detail", kwargs={"slug": self.slug})
+
+
+class Network(models.Model):
+    """A coalition, campaign, consortium, association of municipalities or working group.
+
+    Working groups point at the network they belong to through ``parent``; a network can
+    be hosted by an organisation (``host``), as Lafede.cat hosts its working group.
+    """
+
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("network or movement")
+        COALITION = "coalition", _("coalition")
+        CAMPAIGN = "campaign", _("campaign")
+        CONSORTIUM = "consortium", _("consortium")
+        MUNICIPAL_NETWORK = "municipal_network", _("association of municipalities")
+        WORKING_GROUP = "working_group", _("working group")
+
+    class Scope(models.TextChoices):
+        LOCAL = "local", _("local")
+        CATALAN = "catalan", _("Catalan")
+        SPANISH = "spanish", _("Spanish")
+        EUROPEAN = "european", _("European")
+        GLOBAL = "global", _("global")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.NETWORK)
+    scope = models.CharField(
+        _("geographic scope"),
+        max_length=20,
+        choices=Scope,
+        blank=True,
+        help_text=_("Leave empty when the sources do not say."),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence, shown in lists and search results."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    social_handle = models.CharField(
+        _("social-media handle"), max_length=60, blank=True, help_text=_("For example @XmessCat.")
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of network"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="working_groups",
+        help_text=_("For a working group: the network it belongs to."),
+    )
+    host = models.ForeignKey(
+        Organisation,
+        verbose_name=_("hosted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_networks",
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="networks"
+    )
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        ordering = ["name_ca"]
+        constraints = [
+            *per_language_unique_slug("network"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="network_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("networks:network_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A network cannot be part of itself.")})
+
+
+class StrategicLine(models.Model):
+    """A numbered line of a network's own work plan (XMESS has three)."""
+
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("network"),
+        on_delete=models.CASCADE,
+        related_name="strategic_lines",
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("strategic line")
+        verbose_name_plural = _("strategic lines")
+        ordering = ["network", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "number"], name="strategicline_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class Membership(models.Model):
+    """An organisation or a municipality taking part in a network, in a given role."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("member")
+        PROMOTING_GROUP = "promoting_group", _("promoting group")
+        EXECUTIVE_COMMISSION = "executive_commission", _("executive commission")
+        PARTNER = "partner", _("partner")
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role, default=Role.MEMBER)
+    start_year = models.PositiveSmallIntegerField(
+        _("since"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("until"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["network", "role", "start_year", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=False, municipality__isnull=True)
+                    | Q(organisation__isnull=True, municipality__isnull=False)
+                ),
+                name="membership_one_member",
+                violation_error_message=_(
+                    "Choose either an organisation or a municipality, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="membership_end_after_start",
+                violation_error_message=_("The end year is before the start year."),
+            ),
+            models.UniqueConstraint(
+                fields=["network", "organisation", "role"],
+                condition=Q(organisation__isnull=False),
+                name="membership_unique_organisation_role",
+                violation_error_message=_(
+                    "This organisation already has this role in this network."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["network", "municipality", "role"],
+                condition=Q(municipality__isnull=False),
+                name="membership_unique_municipality_role",
+                violation_error_message=_(
+                    "This municipality already has this role in this network."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.network} ({self.get_role_display()})"
+
+    @property
+    def member(self):
+        return self.organisation or self.municipality
+
+    def clean(self):
+        if (self.organisation_id is None) == (self.municipality_id is None):
+            raise ValidationError(_("Choose either an organisation or a municipality, not both."))
+        validate_year_range(self)
+
+
+class Funder(models.Model):
+    """A body that funds ESS work: a council, the European Union, a foundation."""
+
+    class Kind(models.TextChoices):
+        LOCAL_GOVERNMENT = "local_government", _("local government")
+        REGIONAL_GOVERNMENT = "regional_government", _("regional government")
+        EUROPEAN_UNION = "european_union", _("European Union")
+        FOUNDATION = "foundation", _("foundation")
+        PRIVATE = "private", _("private funder")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("directory entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funder",
+        help_text=_("The funder's own entry in the directory, if it has one."),
+    )
+
+    class Meta:
+        verbose_name = _("funder")
+        verbose_name_plural = _("funders")
+        ordering = ["name_ca"]
+        constraints = per_language_unique_slug("funder")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("networks:funder_detail", kwargs={"slug": self.slug})
+
+
+class Funding(models.Model):
+    """What a funder paid for: a network, an organisation, an event or a named project."""
+
+    funder = models.ForeignKey(
+        Funder, verbose_name=_("funder"), on_delete=models.PROTECT, related_name="fundings"
+    )
+    project = models.CharField(
+        _("project"),
+        max_length=200,
+        blank=True,
+        help_text=_("What was funded, in words (e.g. a project's name)."),
+    )
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("network"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fundings",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fundings",
+    )
+    event = models.ForeignKey(
+        "Event",
+        verbose_name=_("event"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fundings",
+    )
+    description = models.TextField(_("description"), blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("from year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("to year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Leave empty while the funding goes on or when the end is not known."),
+    )
+    agreements = models.PositiveSmallIntegerField(
+        _("agreements"),
+        null=True,
+        blank=True,
+        help_text=_("Number of collaboration agreements signed, when known."),
+    )
+    amount = models.DecimalField(
+        _("amount (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = _("funding")
+        verbose_name_plural = _("fundings")
+        ordering = ["funder", "start_year", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="funding_end_after_start",
+                violation_error_message=_("The end year is before the start year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.funder} → {self.target}"
+
+    @property
+    def target(self):
+        return self.project or self.network or self.organisation or self.event or "—"
+
+    @property
+    def years(self):
+        """The years this funding covers, as a list (empty when not known)."""
+        if self.start_year is None:
+            return []
+        return list(range(self.start_year, (self.end_year or self.start_year) + 1))
+
+    def clean(self):
+        validate_year_range(self)
+        if not (self.project or self.network_id or self.organisation_id or self.event_id):
+            raise ValidationError(
+                _("Say what was funded: a project, a network, an organisation or an event.")
+            )
+
+
+class Event(models.Model):
+    """A conference, seminar, fair or meeting, with who organised it and who took part."""
+
+    class Precision(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
+        YEAR = "year", _("year")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=220)
+    start_date = models.DateField(_("date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=Precision,
+        default=Precision.DAY,
+        help_text=_(
+            "When only the month or the year is known, the day (and month) are shown "
+            "no more precisely than this."
+        ),
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online = models.BooleanField(_("online"), default=False)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    description = models.TextField(_("description"), blank=True)
+    recording_url = models.URLField(_("recording"), blank=True)
+    organisers = models.ManyToManyField(
+        Organisation, verbose_name=_("organisers"), blank=True, related_name="organised_events"
+    )
+    networks = models.ManyToManyField(
+        Network, verbose_name=_("networks involved"), blank=True, related_name="events"
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="events"
+    )
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-start_date", "title_ca"]
+        constraints = [
+            *per_language_unique_slug("event"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="event_end_after_start",
+                violation_error_message=_("The event ends before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("networks:event_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The event ends before it starts.")})
+
+
+class EditorProfile(models.Model):
+    """Links a staff account to the one municipality whose entries it may change."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="editor_profile",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="editors",
+    )
+
+    class Meta:
+        verbose_name = _("municipal editor")
+        verbose_name_plural = _("municipal editors")
+
+    def __str__(self):
+        return f"{self.user} ({self.municipality})"

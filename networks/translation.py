@@ -1,0 +1,83 @@
+"""Which fields exist in Catalan and English (modeltranslation adds `_ca` and `_en` columns).
+
+Names and slugs are required in both languages: modeltranslation's queries do not fall back
+between languages, and each language has its own URL. History is registered here, after the
+translation fields exist, so that every edit is kept per field and per language.
+"""
+
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as register_history
+
+from .models import (
+    Event,
+    Funder,
+    Funding,
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    StrategicLine,
+    Theme,
+)
+
+BOTH = ("ca", "en")
+
+
+@register(Theme)
+class ThemeTranslation(TranslationOptions):
+    fields = ("name", "slug", "description")
+    required_languages = {lang: ("name", "slug") for lang in BOTH}
+
+
+@register(Organisation)
+class OrganisationTranslation(TranslationOptions):
+    fields = ("name", "slug", "description")
+    required_languages = {lang: ("name", "slug") for lang in BOTH}
+
+
+@register(Network)
+class NetworkTranslation(TranslationOptions):
+    fields = ("name", "slug", "summary", "description")
+    required_languages = {lang: ("name", "slug") for lang in BOTH}
+
+
+@register(StrategicLine)
+class StrategicLineTranslation(TranslationOptions):
+    fields = ("title", "description")
+    required_languages = {lang: ("title",) for lang in BOTH}
+
+
+@register(Membership)
+class MembershipTranslation(TranslationOptions):
+    fields = ("note",)
+
+
+@register(Funder)
+class FunderTranslation(TranslationOptions):
+    fields = ("name", "slug", "description")
+    required_languages = {lang: ("name", "slug") for lang in BOTH}
+
+
+@register(Funding)
+class FundingTranslation(TranslationOptions):
+    fields = ("project", "description")
+
+
+@register(Event)
+class EventTranslation(TranslationOptions):
+    fields = ("title", "slug", "place", "description")
+    required_languages = {lang: ("title", "slug") for lang in BOTH}
+
+
+for model in (
+    Theme,
+    Municipality,
+    Organisation,
+    Network,
+    StrategicLine,
+    Membership,
+    Funder,
+    Funding,
+    Event,
+):
+    register_history(model, m2m_fields=list(model._meta.many_to_many))

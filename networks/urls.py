@@ -1,0 +1,28 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+app_name = "networks"
+
+urlpatterns = [
+    path(_("networks/"), views.NetworkListView.as_view(), name="network_list"),
+    path(_("networks/<slug:slug>/"), views.NetworkDetailView.as_view(), name="network_detail"),
+    path(_("organisations/"), views.OrganisationListView.as_view(), name="organisation_list"),
+    path(
+        _("organisations/<slug:slug>/"),
+        views.OrganisationDetailView.as_view(),
+        name="organisation_detail",
+    ),
+    path(_("funders/"), views.FunderListView.as_view(), name="funder_list"),
+    path(_("funders/<slug:slug>/"), views.FunderDetailView.as_view(), name="funder_detail"),
+    path(_("municipalities/"), views.MunicipalityListView.as_view(), name="municipality_list"),
+    path(
+        _("municipalities/<slug:slug>/"),
+        views.MunicipalityDetailView.as_view(),
+        name="municipality_detail",
+    ),
+    path(_("events/"), views.EventListView.as_view(), name="event_list"),
+    path(_("events/<slug:slug>/"), views.EventDetailView.as_view(), name="event_detail"),
+    path(_("themes/<slug:slug>/"), views.ThemeDetailView.as_view(), name="theme_detail"),
+]
