@@ -1,9 +1,23 @@
+import os
+import shutil
+
 import pytest
 from django.core.management import call_command
 
+BROWSER_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # This machine has no network: without these, chromium keeps dialling out.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 @pytest.fixture(autouse=True)
-def _fast_tests(settings):
+def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -16,4 +30,27 @@ def seeded_db(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def seeded(seeded_db, db):
-    """Use in tests that read the real fixtures (each test still runs in a transaction)."""
+    """The real fixtures; each test still runs in a transaction that is rolled back."""
+
+
+@pytest.fixture
+def live_seeded(transactional_db, live_server):
+    """The real fixtures behind a live server (browser tests; the data is flushed after)."""
+    call_command("seed", verbosity=0)
+    return live_server
+
+
+def pytest_collection_modifyitems(config, items):
+    # Live-server tests flush the database when they end, which would also empty the
+    # session-wide seed content: run them after every other test.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium")
+    if executable is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is required on CI (make installs it with apt).")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium).")
+    return {**browser_type_launch_args, "executable_path": executable, "args": BROWSER_FLAGS}

@@ -1,0 +1,30 @@
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from networks.dates import format_date
+
+register = template.Library()
+
+
+@register.filter
+def long_date(value, precision="day"):
+    """{{ event.start_date|long_date:event.date_precision }} in the active language."""
+    return format_date(value, precision or "day")
+
+
+# JSON-LD is data for search engines, not script: browsers never execute it, so a strict
+# script-src does not apply. '<', '>' and '&' are escaped so no value can close the element.
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """Render a schema.org dict as <script type="application/ld+json">."""
+    if not data:
+        return ""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
