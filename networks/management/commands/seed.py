@@ -72,11 +72,11 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, fixtures, force, database, **options):
-        translation.activate(settings.LANGUAGE_CODE)
         paths = [fixture_path(name) for name in fixtures]
         loaded = {}
+        # Operators read this command's output in English, validation messages included.
         try:
-            with transaction.atomic(using=database):
+            with translation.override("en"), transaction.atomic(using=database):
                 for path in paths:
                     loaded[path.name] = self.load_file(path, database, force)
         except FixtureProblem as problem:
