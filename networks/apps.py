@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NetworksConfig(AppConfig):
     name = "networks"
     verbose_name = _("Directory")
+
+    def ready(self):
+        # Connects the security log's receivers (logins, failures, lockouts).
+        from . import security  # noqa: F401

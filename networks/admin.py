@@ -1,0 +1,220 @@
+"""The staff admin for the directory (the shared machinery is in ``admin_tools.py``)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+
+from .admin_tools import (
+    MissingTranslationFilter,
+    MunicipalScopeMixin,
+    TranslatedAdmin,
+    UniqueMembershipFormSet,
+    XmessAdmin,
+)
+from .models import (
+    EditorProfile,
+    Event,
+    Funder,
+    Funding,
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    StrategicLine,
+    Theme,
+)
+
+admin.site.site_header = _("Xarxa ESS administration")
+admin.site.site_title = _("Xarxa ESS administration")
+admin.site.index_title = _("Directory and plans")
+
+
+@admin.register(Theme)
+class ThemeAdmin(TranslatedAdmin):
+    list_display = ["name", "slug", "missing_translations"]
+    list_filter = [MissingTranslationFilter]
+    search_fields = ["name_ca", "name_en"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(XmessAdmin):
+    list_display = ["name", "ine_code", "idescat_code", "latitude", "longitude"]
+    search_fields = ["name", "ine_code", "idescat_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    csv_columns = [
+        ("ine_code", "ine_code"),
+        ("idescat_code", "idescat_code"),
+        ("name", "name"),
+        ("slug", "slug"),
+        ("latitude", "latitude"),
+        ("longitude", "longitude"),
+    ]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TranslatedAdmin):
+    list_display = ["name", "kind", "municipality", "parent", "missing_translations"]
+    list_filter = ["kind", MissingTranslationFilter, "themes"]
+    list_select_related = ["municipality", "parent"]
+    search_fields = ["name_ca", "name_en"]
+    autocomplete_fields = ["municipality", "parent", "themes"]
+    prepopulated_fields = {"slug": ["name"]}
+    csv_columns = [
+        ("id", "id"),
+        ("name_ca", "name_ca"),
+        ("name_en", "name_en"),
+        ("slug_ca", "slug_ca"),
+        ("slug_en", "slug_en"),
+        ("kind", "kind"),
+        ("municipality", "municipality__name"),
+        ("parent", "parent__name"),
+        ("website", "website"),
+        ("themes", "themes"),
+        ("description_ca", "description_ca"),
+        ("description_en", "description_en"),
+    ]
+    csv_select_related = ["municipality", "parent"]
+    csv_prefetch_related = ["themes"]
+
+
+class StrategicLineInline(TranslationStackedInline):
+    model = StrategicLine
+    extra = 0
+
+
+class MembershipInline(TranslationTabularInline):
+    model = Membership
+    formset = UniqueMembershipFormSet
+    extra = 0
+    autocomplete_fields = ["organisation", "municipality"]
+    fields = ["organisation", "municipality", "role", "start_year", "end_year", "note"]
+
+
+class FundingInline(TranslationStackedInline):
+    model = Funding
+    fk_name = "network"
+    extra = 0
+    autocomplete_fields = ["funder", "organisation", "event"]
+
+
+@admin.register(Network)
+class NetworkAdmin(TranslatedAdmin):
+    list_display = ["name", "acronym", "kind", "scope", "parent", "missing_translations"]
+    list_filter = ["kind", "scope", MissingTranslationFilter, "themes"]
+    list_select_related = ["parent"]
+    search_fields = ["name_ca", "name_en", "acronym"]
+    autocomplete_fields = ["parent", "host", "themes"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StrategicLineInline, MembershipInline, FundingInline]
+    csv_columns = [
+        ("id", "id"),
+        ("name_ca", "name_ca"),
+        ("name_en", "name_en"),
+        ("slug_ca", "slug_ca"),
+        ("slug_en", "slug_en"),
+        ("acronym", "acronym"),
+        ("kind", "kind"),
+        ("scope", "scope"),
+        ("parent", "parent__name"),
+        ("host", "host__name"),
+        ("founded_on", "founded_on"),
+        ("website", "website"),
+        ("social_handle", "social_handle"),
+        ("themes", "themes"),
+        ("summary_ca", "summary_ca"),
+        ("summary_en", "summary_en"),
+    ]
+    csv_select_related = ["parent", "host"]
+    csv_prefetch_related = ["themes"]
+
+
+@admin.register(StrategicLine)
+class StrategicLineAdmin(TranslatedAdmin):
+    list_display = ["network", "number", "title", "missing_translations"]
+    list_filter = [MissingTranslationFilter]
+    list_select_related = ["network"]
+    search_fields = ["title_ca", "title_en", "network__name_ca", "network__name_en"]
+    autocomplete_fields = ["network"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(MunicipalScopeMixin, TranslatedAdmin):
+    list_display = ["member", "network", "role", "start_year", "end_year"]
+    list_filter = ["role", ("network", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["network", "organisation", "municipality"]
+    search_fields = [
+        "network__name_ca",
+        "network__name_en",
+        "organisation__name_ca",
+        "organisation__name_en",
+        "municipality__name",
+    ]
+    autocomplete_fields = ["network", "organisation", "municipality"]
+    # A municipal editor manages the municipality's own memberships only.
+    municipal_readonly_fields = ["organisation", "municipality"]
+    municipal_forced_fields = ["municipality"]
+
+    @admin.display(description=_("member"))
+    def member(self, obj):
+        return obj.member
+
+    def municipal_filter(self, queryset, municipality):
+        return queryset.filter(municipality=municipality)
+
+    def in_municipal_scope(self, obj, municipality):
+        return obj.municipality_id == municipality.pk
+
+
+@admin.register(Funder)
+class FunderAdmin(TranslatedAdmin):
+    list_display = ["name", "kind", "organisation", "missing_translations"]
+    list_filter = ["kind", MissingTranslationFilter]
+    list_select_related = ["organisation"]
+    search_fields = ["name_ca", "name_en"]
+    autocomplete_fields = ["organisation"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Funding)
+class FundingAdmin(TranslatedAdmin):
+    list_display = ["funder", "target", "start_year", "end_year", "amount"]
+    list_filter = ["funder", MissingTranslationFilter]
+    list_select_related = ["funder", "network", "organisation", "event"]
+    search_fields = ["project_ca", "project_en", "funder__name_ca", "network__name_ca"]
+    autocomplete_fields = ["funder", "network", "organisation", "event"]
+
+    @admin.display(description=_("funded"))
+    def target(self, obj):
+        return obj.target
+
+
+@admin.register(Event)
+class EventAdmin(MunicipalScopeMixin, TranslatedAdmin):
+    list_display = ["title", "start_date", "municipality", "online", "missing_translations"]
+    list_filter = ["date_precision", "online", MissingTranslationFilter, "themes"]
+    list_select_related = ["municipality"]
+    date_hierarchy = "start_date"
+    search_fields = ["title_ca", "title_en", "place_ca", "place_en"]
+    autocomplete_fields = ["municipality", "organisers", "networks", "themes"]
+    prepopulated_fields = {"slug": ["title"]}
+    # A municipal editor manages events held in the municipality.
+    municipal_readonly_fields = ["municipality"]
+    municipal_forced_fields = ["municipality"]
+
+    def municipal_filter(self, queryset, municipality):
+        return queryset.filter(municipality=municipality)
+
+    def in_municipal_scope(self, obj, municipality):
+        return obj.municipality_id == municipality.pk
+
+
+@admin.register(EditorProfile)
+class EditorProfileAdmin(admin.ModelAdmin):
+    """Which municipality a municipal editor's account may change (superusers only)."""
+
+    list_display = ["user", "municipality"]
+    list_select_related = ["user", "municipality"]
+    search_fields = ["user__username", "municipality__name"]
+    autocomplete_fields = ["user", "municipality"]
+    actions = None
