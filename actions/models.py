@@ -8,10 +8,13 @@ ordered ``Action``s, and each action runs in one or more discrete years: a
 progress is always computed from the scheduled years, never stored.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Lag
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +26,58 @@ from networks.models import (
     per_language_unique_slug,
     validate_year_range,
 )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many scheduled action-years there are, and how many are done (never stored)."""
+
+    scheduled: int = 0
+    done: int = 0
+    in_progress: int = 0
+    not_done: int = 0
+
+    @property
+    def planned(self):
+        return self.scheduled - self.done - self.in_progress - self.not_done
+
+    @property
+    def percent(self):
+        """Whole percent done, rounded down: 100% only when every action-year is done."""
+        if not self.scheduled:
+            return None
+        return self.done * 100 // self.scheduled
+
+    @classmethod
+    def from_counts(cls, counts, prefix=""):
+        return cls(**{field: counts[f"{prefix}{field}"] or 0 for field in PROGRESS_FIELDS})
+
+
+PROGRESS_FIELDS = ("scheduled", "done", "in_progress", "not_done")
+
+
+def progress_counts(path, prefix=""):
+    """Count expressions of scheduled years reached through ``path`` ("" for ScheduledYear).
+
+    Counting the scheduled years' own primary keys with ``distinct`` keeps the figures right
+    when the query also joins other to-many relations.
+    """
+    key = f"{path}__id" if path else "id"
+    status = f"{path}__status" if path else "status"
+    counts = {f"{prefix}scheduled": Count(key, distinct=True)}
+    for field in PROGRESS_FIELDS[1:]:
+        counts[f"{prefix}{field}"] = Count(key, filter=Q(**{status: field}), distinct=True)
+    return counts
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate lines, actions and the progress of scheduled action-years."""
+        return self.annotate(
+            line_count=Count("lines", distinct=True),
+            action_count=Count("lines__actions", distinct=True),
+            **progress_counts("lines__actions__scheduled_years", prefix="progress_"),
+        )
 
 
 class Plan(models.Model):
@@ -56,6 +111,8 @@ class Plan(models.Model):
         related_name="successor",
     )
 
+    objects = PlanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
@@ -75,12 +132,22 @@ class Plan(models.Model):
     def get_absolute_url(self):
         return reverse("actions:plan_detail", kwargs={"slug": self.slug})
 
+    def get_timeline_url(self):
+        return reverse("actions:timeline", kwargs={"slug": self.slug})
+
     def clean(self):
         validate_year_range(self)
 
     @property
     def years(self):
         return list(range(self.start_year, self.end_year + 1))
+
+    @property
+    def progress(self):
+        """From ``with_progress()`` annotations when present, else one query."""
+        if hasattr(self, "progress_scheduled"):
+            return Progress.from_counts(vars(self), prefix="progress_")
+        return ScheduledYear.objects.filter(action__line__plan=self).progress()
 
 
 class Axis(models.Model):
@@ -119,6 +186,15 @@ class Axis(models.Model):
         return [line.strip() for line in (self.audience or "").splitlines() if line.strip()]
 
 
+class LineQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate each line's number of actions and the progress of its action-years."""
+        return self.annotate(
+            action_count=Count("actions", distinct=True),
+            **progress_counts("actions__scheduled_years", prefix="progress_"),
+        )
+
+
 class Line(models.Model):
     """A numbered strategic line of a plan (numbers are unique within the plan)."""
 
@@ -137,6 +213,8 @@ class Line(models.Model):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
 
+    objects = LineQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("line")
         verbose_name_plural = _("lines")
@@ -152,6 +230,13 @@ class Line(models.Model):
         return reverse(
             "actions:line_detail", kwargs={"plan": self.plan.slug, "number": self.number}
         )
+
+    @property
+    def progress(self):
+        """From ``with_progress()`` annotations when present, else one query."""
+        if hasattr(self, "progress_scheduled"):
+            return Progress.from_counts(vars(self), prefix="progress_")
+        return ScheduledYear.objects.filter(action__line=self).progress()
 
     def clean(self):
         if self.axis_id and self.plan_id and self.axis.plan_id != self.plan_id:
@@ -232,6 +317,26 @@ class Action(models.Model):
         return f"{self.line.number}.{self.position}"
 
 
+class ScheduledYearQuerySet(models.QuerySet):
+    def of_plan(self, plan):
+        return self.filter(action__line__plan=plan)
+
+    def timeline(self):
+        """In the plan's reading order, with what a timeline row shows, in one query."""
+        return self.select_related("action__line__plan").order_by(
+            "action__line__number", "action__position", "year"
+        )
+
+    def progress(self):
+        """One aggregate query: how many of these action-years there are, by status."""
+        return Progress.from_counts(self.aggregate(**progress_counts("")))
+
+    def progress_by_year(self):
+        """{year: Progress} for these action-years, in one query."""
+        rows = self.order_by().values("year").annotate(**progress_counts(""))
+        return {row["year"]: Progress.from_counts(row) for row in rows}
+
+
 class ScheduledYear(models.Model):
     """A year in which an action is scheduled to run, with how it went."""
 
@@ -250,6 +355,8 @@ class ScheduledYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
     note = models.TextField(_("note"), blank=True)
+
+    objects = ScheduledYearQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scheduled year")
@@ -277,3 +384,28 @@ class ScheduledYear(models.Model):
                     % {"year": self.year, "start": plan.start_year, "end": plan.end_year}
                 }
             )
+
+
+def status_changes():
+    """Historical records of scheduled years whose status differs from the record before.
+
+    One query: a window function reads each record's previous status within the same
+    scheduled year, so no per-record look-up is needed. A scheduled year's first record (its
+    creation) is not a change. Each record carries ``previous_status``; the action (and its
+    line and plan) come with it when they still exist.
+    """
+    history = ScheduledYear.history.model
+    return (
+        history.objects.annotate(
+            previous_status=Window(
+                Lag("status"),
+                partition_by=[F("id")],
+                order_by=[F("history_date").asc(), F("history_id").asc()],
+            )
+        )
+        .filter(previous_status__isnull=False)
+        .exclude(previous_status=F("status"))
+        .filter(action__line__plan__isnull=False)
+        .select_related("action__line__plan")
+        .order_by("-history_date", "-history_id")
+    )

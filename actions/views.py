@@ -1,17 +1,59 @@
-"""Public pages of plans. Minimal here; see the timelines issue."""
+"""Public pages of plans: the plan, its lines and actions, and its timeline with exports."""
 
-from django.shortcuts import get_object_or_404
+from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.views import View
 from django.views.generic import DetailView, ListView
 
-from .models import Action, Line, Plan
+from . import exports, structured_data
+from .filters import TimelineFilter
+from .models import Action, Line, Plan, Progress, ScheduledYear
+from .timeline import build_grid, status_legend
+
+
+def this_year():
+    return timezone.localdate().year
+
+
+def other_languages(request):
+    """The languages other than the page's, for the "download in English" links."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != request.LANGUAGE_CODE]
 
 
 class PlanListView(ListView):
     model = Plan
 
+    def get_queryset(self):
+        return Plan.objects.with_progress().select_related("owner", "municipality")
+
 
 class PlanDetailView(DetailView):
     model = Plan
+
+    def get_queryset(self):
+        return Plan.objects.with_progress().select_related(
+            "owner", "municipality", "predecessor", "successor"
+        )
+
+    def get_context_data(self, **kwargs):
+        plan = self.object
+        lines = list(Line.objects.filter(plan=plan).with_progress().select_related("plan"))
+        axes = list(plan.axes.all())
+        for axis in axes:
+            axis.line_list = [line for line in lines if line.axis_id == axis.pk]
+        return super().get_context_data(
+            axes=axes,
+            lines=lines,
+            lines_without_axis=[line for line in lines if line.axis_id is None],
+            this_year=this_year(),
+            other_language=other_languages(self.request),
+            json_ld=structured_data.plan_data(plan, lines, self.request),
+            **kwargs,
+        )
 
 
 class LineDetailView(DetailView):
@@ -19,10 +61,23 @@ class LineDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Line.objects.select_related("plan"),
+            Line.objects.with_progress().select_related("plan", "axis"),
             plan__slug=self.kwargs["plan"],
             number=self.kwargs["number"],
         )
+
+    def get_context_data(self, **kwargs):
+        line = self.object
+        actions = list(line.actions.order_by("position"))
+        scheduled = ScheduledYear.objects.filter(action__line=line)
+        grid = build_grid(
+            lines=[line],
+            actions=actions,
+            scheduled_years=scheduled,
+            years=line.plan.years,
+            only_matching=False,
+        )
+        return super().get_context_data(grid=grid, legend=status_legend(), plan=line.plan, **kwargs)
 
 
 class ActionDetailView(DetailView):
@@ -30,8 +85,144 @@ class ActionDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Action.objects.select_related("line__plan"),
+            Action.objects.select_related(
+                "line__plan__owner", "line__plan__municipality", "line__axis"
+            ).prefetch_related(
+                "scheduled_years",
+                "networks",
+                "organisations",
+                "municipalities",
+            ),
             line__plan__slug=self.kwargs["plan"],
             line__number=self.kwargs["number"],
             position=self.kwargs["position"],
         )
+
+    def get_context_data(self, **kwargs):
+        action = self.object
+        plan = action.line.plan
+        scheduled = list(action.scheduled_years.all())
+        by_year = {item.year: item for item in scheduled}
+        return super().get_context_data(
+            plan=plan,
+            years=[(year, by_year.get(year)) for year in plan.years],
+            legend=status_legend(),
+            json_ld=structured_data.action_data(action, scheduled, self.request),
+            **kwargs,
+        )
+
+
+class TimelineMixin:
+    """Reads the plan and the filters of a timeline URL (shared by the page and exports)."""
+
+    def setup_timeline(self, request, slug):
+        self.plan = get_object_or_404(
+            Plan.objects.with_progress().select_related("owner"), slug=slug
+        )
+        self.lines = list(
+            Line.objects.filter(plan=self.plan).with_progress().select_related("plan")
+        )
+        self.filterset = TimelineFilter(request.GET or None, plan=self.plan, lines=self.lines)
+
+    @property
+    def filters_valid(self):
+        return not self.filterset.is_bound or self.filterset.is_valid()
+
+    def filtered_query_string(self, **extra):
+        query = self.request.GET.copy()
+        query.pop("lang", None)
+        for key, value in extra.items():
+            query[key] = value
+        return query.urlencode()
+
+
+class TimelineView(TimelineMixin, View):
+    template_name = "actions/plan_timeline.html"
+
+    def get(self, request, slug):
+        self.setup_timeline(request, slug)
+        plan, filterset = self.plan, self.filterset
+        context = {
+            "plan": plan,
+            "lines": self.lines,
+            "filter": filterset,
+            "legend": status_legend(),
+            "this_year": this_year(),
+            "query_string": self.filtered_query_string(),
+            "alternate_urls": self.alternate_urls(),
+        }
+        if not self.filters_valid:
+            return render(request, self.template_name, context, status=400)
+        active = filterset.active
+        years = [active["year"]] if "year" in active else plan.years
+        actions = Action.objects.filter(line__plan=plan).order_by("line__number", "position")
+        if "line" in active:
+            actions = actions.filter(line__number=active["line"])
+        grid = None
+        if not filterset.year_outside_plan:
+            grid = build_grid(
+                lines=self.lines,
+                actions=actions,
+                scheduled_years=filterset.qs,
+                years=years,
+                only_matching=bool({"year", "status"} & active.keys()),
+            )
+        by_year = ScheduledYear.objects.of_plan(plan).progress_by_year() if grid else {}
+        context.update(
+            grid=grid,
+            active=active,
+            year_progress=[(year, by_year.get(year, Progress())) for year in years],
+            other_language=other_languages(request),
+        )
+        return render(request, self.template_name, context)
+
+    def alternate_urls(self):
+        """The timeline in each language: its own plan slug, the same filters."""
+        query = self.filtered_query_string()
+        urls = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                path = reverse("actions:timeline", kwargs={"slug": self.plan.slug})
+            urls[code] = f"{path}?{query}" if query else path
+        return urls
+
+
+class TimelineExportView(TimelineMixin, View):
+    """?lang=ca|en picks the language of the texts; the filters are the page's."""
+
+    format = None
+
+    def get(self, request, slug):
+        languages = dict(settings.LANGUAGES)
+        lang = request.GET.get("lang") or request.LANGUAGE_CODE
+        if lang not in languages:
+            return HttpResponseBadRequest(
+                gettext("Unknown language: choose one of %(codes)s.")
+                % {"codes": ", ".join(languages)},
+                content_type="text/plain; charset=utf-8",
+            )
+        self.setup_timeline(request, slug)
+        if not self.filters_valid:
+            errors = "\n".join(
+                f"{name}: {' '.join(messages)}" for name, messages in self.filterset.errors.items()
+            )
+            return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+        with translation.override(lang):
+            rows = list(self.filterset.qs)
+            filename = "-".join(
+                [self.plan.slug, gettext("timeline")]
+                + [str(value) for value in self.filterset.active.values()]
+            )
+            if self.format == "csv":
+                return exports.csv_response(rows, filename)
+            timeline_path = reverse("actions:timeline", kwargs={"slug": self.plan.slug})
+            query = self.filtered_query_string()
+            return exports.json_response(
+                rows,
+                plan=self.plan,
+                filters={key: value for key, value in self.filterset.active.items()},
+                url=request.build_absolute_uri(
+                    f"{timeline_path}?{query}" if query else timeline_path
+                ),
+                filename=filename,
+            )

@@ -1,0 +1,102 @@
+"""schema.org descriptions of plans and actions, rendered with ``{% json_ld %}``.
+
+A plan is a ``CreativeWork`` (a published document) by its owner, covering its years and its
+municipality. An action is a schema.org ``Action``, whose ``actionStatus`` vocabulary
+matches ours: planned, in progress, done, not done.
+"""
+
+from django.utils.translation import get_language
+
+from .models import ScheduledYear
+
+ACTION_STATUS = {
+    ScheduledYear.Status.PLANNED: "https://schema.org/PotentialActionStatus",
+    ScheduledYear.Status.IN_PROGRESS: "https://schema.org/ActiveActionStatus",
+    ScheduledYear.Status.DONE: "https://schema.org/CompletedActionStatus",
+    ScheduledYear.Status.NOT_DONE: "https://schema.org/FailedActionStatus",
+}
+
+
+def _organisation(organisation, request):
+    data = {
+        "@type": "Organization",
+        "name": organisation.name,
+        "url": request.build_absolute_uri(organisation.get_absolute_url()),
+    }
+    if organisation.website:
+        data["sameAs"] = organisation.website
+    return data
+
+
+def plan_data(plan, lines, request):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "name": plan.name,
+        "url": request.build_absolute_uri(plan.get_absolute_url()),
+        "inLanguage": get_language(),
+        "temporalCoverage": f"{plan.start_year}/{plan.end_year}",
+        "author": _organisation(plan.owner, request),
+        "hasPart": [
+            {
+                "@type": "CreativeWork",
+                "name": str(line),
+                "position": line.number,
+                "url": request.build_absolute_uri(line.get_absolute_url()),
+            }
+            for line in lines
+        ],
+    }
+    if plan.short_name:
+        data["alternateName"] = plan.short_name
+    if plan.description:
+        data["description"] = plan.description
+    if plan.website:
+        data["sameAs"] = plan.website
+    if plan.municipality_id:
+        data["spatialCoverage"] = {
+            "@type": "AdministrativeArea",
+            "name": plan.municipality.name,
+            "url": request.build_absolute_uri(plan.municipality.get_absolute_url()),
+        }
+    return data
+
+
+def overall_status(statuses):
+    """One status for an action over all its years (schema.org has no per-year status).
+
+    Done only when every year is done; not done when every year is not done; in progress
+    once any year has started or finished; planned otherwise.
+    """
+    statuses = set(statuses)
+    if not statuses:
+        return None
+    Status = ScheduledYear.Status
+    if statuses == {Status.DONE}:
+        return Status.DONE
+    if statuses == {Status.NOT_DONE}:
+        return Status.NOT_DONE
+    if statuses & {Status.IN_PROGRESS, Status.DONE, Status.NOT_DONE}:
+        return Status.IN_PROGRESS
+    return Status.PLANNED
+
+
+def action_data(action, scheduled_years, request):
+    plan = action.line.plan
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Action",
+        "name": f"{action.code} {action.title}",
+        "url": request.build_absolute_uri(action.get_absolute_url()),
+        "agent": _organisation(plan.owner, request),
+    }
+    if action.description:
+        data["description"] = action.description
+    years = sorted(scheduled.year for scheduled in scheduled_years)
+    if years:
+        data["startTime"] = str(years[0])
+        data["endTime"] = str(years[-1])
+    status = overall_status(scheduled.status for scheduled in scheduled_years)
+    if status:
+        data["actionStatus"] = ACTION_STATUS[status]
+    return data
