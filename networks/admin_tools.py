@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, quote, unquote
 from django.contrib.admin.views.main import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import ForeignKey, Q
 from django.forms.models import BaseInlineFormSet
@@ -349,6 +349,14 @@ def restore_many_to_many(instance, record):
         getattr(instance, field.name).set(existing)
 
 
+def describe(instance):
+    """The entry's name, or its kind and number when the name needs a deleted entry."""
+    try:
+        return str(instance)
+    except ObjectDoesNotExist:
+        return f"{instance._meta.verbose_name} #{instance.pk}"
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """simple-history's admin, made safe and complete.
 
@@ -462,6 +470,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             key = getattr(record, self.opts.pk.attname)
             if key not in seen:
                 seen.add(key)
+                record.label = describe(record.instance)
                 latest.append(record)
         return latest[:DELETED_LIST_LIMIT]
 
@@ -489,7 +498,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
         )
         pk = getattr(record, self.opts.pk.attname)
         if self.model._default_manager.filter(pk=pk).exists():
-            messages.info(request, _("“%(entry)s” is not deleted.") % {"entry": record.instance})
+            messages.info(
+                request, _("“%(entry)s” is not deleted.") % {"entry": describe(record.instance)}
+            )
             return HttpResponseRedirect(deleted_list)
         instance = record.instance
         try:
@@ -499,8 +510,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
         except ValidationError as error:
             messages.error(
                 request,
-                _("“%(entry)s” cannot be recovered yet: %(reasons)s")
-                % {"entry": instance, "reasons": " ".join(error.messages)},
+                _(
+                    "“%(entry)s” cannot be recovered yet (if what it belongs to was deleted "
+                    "too, recover that first): %(reasons)s"
+                )
+                % {"entry": describe(instance), "reasons": " ".join(error.messages)},
             )
             return HttpResponseRedirect(deleted_list)
         with transaction.atomic(using=router.db_for_write(self.model)):
