@@ -190,7 +190,6 @@ def test_a_deleted_network_and_its_memberships_can_be_recovered(client, small_ne
     assert not Membership.objects.filter(pk=membership_record.id).exists()
     assert response.status_code == 200
     assert "Encara no es pot recuperar" in response.content.decode()
-    )
 
     assert client.post(restore).status_code == 302
     recovered = Network.objects.get(pk=network.pk)
