@@ -1,0 +1,177 @@
+"""Atom feeds (events, plan status changes) and the iCalendar feed, read with real parsers."""
+
+import datetime
+
+import feedparser
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from actions.models import Action, Line, Plan, ScheduledYear, status_changes
+from networks.models import Event
+from tests.plans_support import _sequences_after_seed, make_owner, parse_html  # noqa: F401 (autouse)
+
+pytestmark = pytest.mark.django_db
+
+
+def feed_url(name, lang, **kwargs):
+    with translation.override(lang):
+        return reverse(f"actions:{name}", kwargs=kwargs or None)
+
+
+def parse_atom(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    return feed
+
+
+def test_event_feeds_are_valid_atom_in_each_language(client, seeded):
+    ca = parse_atom(client, feed_url("events_feed", "ca"))
+    en = parse_atom(client, feed_url("events_feed", "en"))
+    assert ca.feed.title == "Xarxa ESS: esdeveniments"
+    assert en.feed.title == "Xarxa ESS: events"
+    assert ca.feed.language == "ca" and en.feed.language == "en"
+    assert len(ca.entries) == len(en.entries) == Event.objects.count() == 11
+    # Newest first; titles and links in the feed's language.
+    assert en.entries[0].title == "XMESS assembly in Amposta"
+    amposta = Event.objects.get(slug_ca="assemblea-xmess-amposta-2024")
+    with translation.override("ca"):
+        assert ca.entries[0].link == "http://testserver" + amposta.get_absolute_url()
+    assert "octubre de 2024" in ca.entries[0].summary  # known to the month: no invented day
+    founding = next(e for e in en.entries if e.title == "Founding of XMESS")
+    assert founding.summary.startswith("17 May 2017")
+    assert len({entry.id for entry in en.entries}) == 11
+    assert all(entry.updated_parsed for entry in en.entries)
+
+
+def test_event_calendar_parses_and_holds_only_events_known_to_the_day(client, seeded):
+    response = client.get(feed_url("events_ical", "ca"))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    raw = response.content
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n")), "lines folded at 75 octets"
+    calendar = icalendar.Calendar.from_ical(raw)
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    day_events = Event.objects.filter(date_precision="day")
+    assert len(events) == day_events.count() == 9
+    meeting = Event.objects.get(pk=5)  # 1st International Meeting on Municipalism, 2 days
+    vevent = next(e for e in events.values() if e["URL"].endswith(meeting.slug_ca + "/"))
+    assert vevent.decoded("DTSTART") == datetime.date(2015, 10, 22)
+    assert vevent.decoded("DTEND") == datetime.date(2015, 10, 24)  # exclusive end: 2 days
+    assert str(vevent["SUMMARY"]) == meeting.title_ca
+    assert not any("Amposta" in str(e["SUMMARY"]) for e in events.values())  # month only
+    english = icalendar.Calendar.from_ical(client.get(feed_url("events_ical", "en")).content)
+    assert {str(e["UID"]) for e in english.walk("VEVENT")} == set(events)  # same events
+    assert "1st International Meeting on Municipalism and Solidarity Economy" in {
+        str(e["SUMMARY"]) for e in english.walk("VEVENT")
+    }
+
+
+def test_calendar_escapes_and_folds_text(client, db):
+    Event.objects.create(
+        title_ca="Jornada; economia, cures i «comunitat» — " + "llarga " * 20,
+        title_en="Day; economy, care",
+        slug_ca="jornada",
+        slug_en="day",
+        start_date=datetime.date(2025, 5, 6),
+        description_ca="Primera línia\nSegona línia amb \\ barra",
+        description_en="x",
+    )
+    calendar = icalendar.Calendar.from_ical(client.get(feed_url("events_ical", "ca")).content)
+    (vevent,) = [e for e in calendar.walk("VEVENT") if e["URL"].endswith("/jornada/")]
+    assert str(vevent["SUMMARY"]).startswith("Jornada; economia, cures i «comunitat» — llarga")
+    assert str(vevent["SUMMARY"]).endswith("llarga ")
+    assert "Primera línia\nSegona línia amb \\ barra" in str(vevent["DESCRIPTION"])
+    assert vevent.decoded("DTEND") == datetime.date(2025, 5, 7)
+
+
+@pytest.fixture
+def plan_with_history(db):
+    """A plan whose scheduled years were created and then edited with history kept."""
+    plan = Plan.objects.create(
+        name_ca="Pla A",
+        name_en="Plan A",
+        slug_ca="pla-a",
+        slug_en="plan-a",
+        owner=make_owner(),
+        start_year=2020,
+        end_year=2022,
+    )
+    line = Line.objects.create(plan=plan, number=3, title_ca="Línia", title_en="Line")
+    action = Action.objects.create(line=line, position=2, title_ca="Fer-ho", title_en="Do it")
+    first = ScheduledYear.objects.create(action=action, year=2020)
+    second = ScheduledYear.objects.create(action=action, year=2021)
+    first.status = ScheduledYear.Status.IN_PROGRESS
+    first.save()
+    first.note_en = "A note, no change of status"
+    first.save()
+    first.status = ScheduledYear.Status.DONE
+    first.save()
+    second.status = ScheduledYear.Status.NOT_DONE
+    second.save()
+    return plan
+
+
+def test_status_changes_are_the_records_whose_status_moved(plan_with_history):
+    changes = [(c.year, c.previous_status, c.status) for c in status_changes()]
+    assert changes == [
+        (2021, "planned", "not_done"),
+        (2020, "in_progress", "done"),
+        (2020, "planned", "in_progress"),
+    ]
+
+
+def test_plan_changes_feed_in_each_language(client, plan_with_history):
+    en = parse_atom(client, feed_url("changes_feed", "en"))
+    assert [entry.title for entry in en.entries] == [
+        "3.2, 2021: planned → not done",
+        "3.2, 2020: in progress → done",
+        "3.2, 2020: planned → in progress",
+    ]
+    assert en.entries[0].link.endswith("/en/plans/plan-a/lines/3/actions/2/")
+    assert len({entry.id for entry in en.entries}) == 3
+    ca = parse_atom(client, feed_url("changes_feed", "ca"))
+    assert ca.entries[0].title == "3.2, 2021: programada → no feta"
+    assert ca.entries[0].link.endswith("/ca/plans/pla-a/linies/3/accions/2/")
+    assert ca.feed.title == "Xarxa ESS: canvis d'estat de les accions dels plans"
+
+
+def test_per_plan_feed_holds_only_that_plan(client, plan_with_history, seeded):
+    seed_plan = Plan.objects.get(slug_ca="pla-impuls-ess-2016-2019")
+    scheduled = ScheduledYear.objects.of_plan(seed_plan).first()
+    scheduled.status = ScheduledYear.Status.IN_PROGRESS
+    scheduled.save()
+    feed = parse_atom(client, feed_url("plan_changes_feed", "en", slug="plan-a"))
+    assert len(feed.entries) == 3
+    feed = parse_atom(client, feed_url("plan_changes_feed", "en", slug=seed_plan.slug_en))
+    assert [entry.title for entry in feed.entries] == ["11.1, 2017: planned → in progress"]
+    assert feed.feed.title.startswith("Status changes: The Impetus Plan")
+    assert client.get(feed_url("plan_changes_feed", "en", slug="nope")).status_code == 404
+
+
+def test_seed_plan_has_no_status_changes(client, seeded):
+    """The seed records no outcome: loading it is not a change of status."""
+    assert parse_atom(client, feed_url("changes_feed", "en")).entries == []
+
+
+def test_feed_queries_are_bounded(client, plan_with_history, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        client.get(feed_url("changes_feed", "en"))
+    with django_assert_max_num_queries(2):
+        client.get(feed_url("events_feed", "en"))
+    with django_assert_max_num_queries(2):
+        client.get(feed_url("events_ical", "en"))
+
+
+def test_plan_pages_advertise_the_feeds(client, plan_with_history):
+    with translation.override("en"):
+        url = plan_with_history.get_absolute_url()
+    document = parse_html(client.get(url).content)
+    feeds = document.find("head").find_all("link", type="application/atom+xml")
+    for link in feeds:
+        assert parse_atom(client, link.attrs["href"]).feed.title
+    assert len(feeds) == 2

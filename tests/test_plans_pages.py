@@ -1,0 +1,194 @@
+"""Plan, line and action pages, in both languages, with their structured data."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from actions.models import Action, Line, Plan
+from actions.structured_data import overall_status
+from tests.plans_support import _sequences_after_seed, grid_cells, make_plan, parse_html  # noqa: F401 (autouse)
+from tests.test_timeline import grow
+
+pytestmark = pytest.mark.django_db
+
+
+def url_of(obj, lang):
+    with translation.override(lang):
+        return obj.get_absolute_url()
+
+
+def json_ld(document):
+    (script,) = document.find_all("script", type="application/ld+json")
+    return json.loads(script.text)
+
+
+@pytest.fixture
+def seed_plan(seeded):
+    return Plan.objects.get(slug_ca="pla-impuls-ess-2016-2019")
+
+
+def test_plan_page_shows_owner_period_axis_and_lines_with_progress(client, seed_plan):
+    document = parse_html(client.get(url_of(seed_plan, "en")).content)
+    main = document.find("main")
+    assert document.find("h1").text == (
+        "The Impetus Plan for the Social and Solidarity Economy 2016-2019"
+    )
+    facts = dict(
+        zip(
+            [dt.text for dt in main.find("dl").find_all("dt")],
+            [dd.text for dd in main.find("dl").find_all("dd")],
+            strict=True,
+        )
+    )
+    assert facts["Period"] == "2016–2019"
+    assert facts["Owner"] == seed_plan.owner.name_en
+    assert facts["Next plan"] == "Plan to Boost the Social and Solidarity Economy 2021-2023 (PIESS)"
+    assert "Axis: Intercooperation" in main.text
+    objectives = main.find("section", **{"aria-labelledby": "axis-1"}).find_all("ul")[0]
+    assert len(objectives.find_all("li")) == 3
+    assert "Enterprises and organisations" in main.text
+    rows = main.find("table", "line-table").find("tbody").find_all("tr")
+    assert [(r.find("th").text, r.find_all("td")[0].text) for r in rows][:2] == [
+        ("Line 11. Help SSE enterprises become suppliers", "3"),
+        (
+            "Line 12. Contribute to developing policies and tools that promote responsible "
+            "public procurement",
+            "6",
+        ),
+    ]
+    assert "0 of 12 action-years done (0%)" in rows[1].find_all("td")[1].text
+    assert "0 of 82 action-years done (0%)" in main.text
+
+
+def test_plan_page_in_catalan(client, seed_plan):
+    document = parse_html(client.get(url_of(seed_plan, "ca")).content)
+    assert "0 de 82 accions-any fetes (0 %)" in document.find("main").text
+    assert "Eix: Intercooperació" in document.find("main").text
+
+
+def test_plan_without_lines_is_handled(client, seeded):
+    plan = Plan.objects.get(slug_ca="piess-2021-2023")
+    response = client.get(url_of(plan, "en"))
+    assert response.status_code == 200
+    main = parse_html(response.content).find("main")
+    assert "The directory does not hold this plan's lines and actions yet." in main.text
+    assert main.find("table") is None
+    assert "Previous plan" in main.text
+
+
+def test_plan_list(client, seeded, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3), translation.override("ca"):
+        response = client.get(reverse("actions:plan_list"))
+    text = parse_html(response.content).find("main").text
+    assert "28 accions en 7 línies." in text
+    assert "El directori encara no recull les línies ni les accions d'aquest pla." in text
+
+
+def test_plan_json_ld(client, seed_plan):
+    data = json_ld(parse_html(client.get(url_of(seed_plan, "en")).content))
+    assert data["@type"] == "CreativeWork"
+    assert data["temporalCoverage"] == "2016/2019"
+    assert data["author"]["name"] == seed_plan.owner.name_en
+    assert data["spatialCoverage"]["name"] == "Barcelona"
+    assert len(data["hasPart"]) == 7
+    assert data["url"].endswith("/en/plans/impetus-plan-sse-2016-2019/")
+
+
+def test_line_page_lists_its_actions_with_their_years(client, seed_plan):
+    line = seed_plan.lines.get(number=12)
+    document = parse_html(client.get(url_of(line, "en")).content)
+    assert {code: sorted(cells) for code, cells in grid_cells(document).items()} == {
+        "12.1": [2017],
+        "12.2": [2016, 2017, 2018, 2019],
+        "12.3": [2017],
+        "12.4": [2016, 2017],
+        "12.5": [2017, 2018],
+        "12.6": [2016, 2017],
+    }
+    assert "0 of 12 action-years done (0%)" in document.find("main").text
+    assert client.get(url_of(line, "ca")).status_code == 200
+
+
+def test_action_page_shows_years_status_and_who_it_concerns(client, seed_plan):
+    action = Action.objects.get(line__plan=seed_plan, line__number=16, position=1)
+    document = parse_html(client.get(url_of(action, "en")).content)
+    main = document.find("main")
+    assert document.find("h1").text.startswith("Action 16.1 ")
+    rows = [
+        [row.find("th").text, *(td.text for td in row.find_all("td"))]
+        for row in main.find("table", "year-table").find("tbody").find_all("tr")
+    ]
+    assert [r[:2] for r in rows] == [
+        ["2016", "○ planned"],
+        ["2017", "○ planned"],
+        ["2018", "○ planned"],
+        ["2019", "○ planned"],
+    ]
+    concerns = main.find("section", **{"aria-labelledby": "concerns-heading"})
+    links = {a.attrs["href"] for a in concerns.find_all("a")}
+    network = action.networks.get()
+    assert url_of(network, "en") in links
+    data = json_ld(document)
+    assert data["@type"] == "Action"
+    assert data["actionStatus"] == "https://schema.org/PotentialActionStatus"
+    assert (data["startTime"], data["endTime"]) == ("2016", "2019")
+
+
+def test_action_page_years_outside_schedule_are_said(client, seed_plan):
+    action = Action.objects.get(line__plan=seed_plan, line__number=17, position=3)
+    main = parse_html(client.get(url_of(action, "ca")).content).find("main")
+    rows = main.find("table", "year-table").find("tbody").find_all("tr")
+    assert [row.find("td").text for row in rows] == [
+        "no programada",
+        "no programada",
+        "no programada",
+        "○ programada",
+    ]
+
+
+def test_action_pages_concerning_organisations(client, seed_plan):
+    """11.2 and 15.5 concern Pam a Pam; the 12.x actions the procurement group."""
+    for code in ("11.2", "15.5", "12.1"):
+        number, position = code.split(".")
+        action = Action.objects.get(line__plan=seed_plan, line__number=number, position=position)
+        concerned = [*action.networks.all(), *action.organisations.all()]
+        assert concerned, code
+        main = parse_html(client.get(url_of(action, "en")).content).find("main")
+        for item in concerned:
+            assert item.name_en in main.text
+
+
+def test_overall_status_for_structured_data():
+    assert overall_status([]) is None
+    assert overall_status(["planned", "planned"]) == "planned"
+    assert overall_status(["done", "planned"]) == "in_progress"
+    assert overall_status(["done", "done"]) == "done"
+    assert overall_status(["not_done"]) == "not_done"
+    assert overall_status(["not_done", "done"]) == "in_progress"
+
+
+@pytest.mark.parametrize("extra_actions", [0, 272])
+def test_detail_pages_queries_are_bounded(client, django_assert_max_num_queries, extra_actions):
+    plan = make_plan({1: [[2020]] * 20, 2: [[2021, 2022]] * 8})
+    grow(plan, extra_actions)
+    line = Line.objects.get(plan=plan, number=1)
+    action = line.actions.first()
+    for url, cap in [(url_of(plan, "en"), 3), (url_of(line, "en"), 3), (url_of(action, "en"), 5)]:
+        with django_assert_max_num_queries(cap):
+            assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/plans/nope/",
+        "/en/plans/nope/timeline/",
+        "/en/plans/impetus-plan-sse-2016-2019/lines/99/",
+        "/en/plans/impetus-plan-sse-2016-2019/lines/11/actions/99/",
+        "/en/plans/pla-impuls-ess-2016-2019/",  # the Catalan slug under /en/
+    ],
+)
+def test_unknown_pages_404(client, seeded, path):
+    assert client.get(path).status_code == 404

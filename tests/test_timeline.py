@@ -1,0 +1,302 @@
+"""The timeline grid of a plan: years, statuses, filters, the "this year" view, query counts."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from actions.models import Action, Plan, ScheduledYear
+from tests.plans_support import _sequences_after_seed, grid_cells, make_plan, parse_html  # noqa: F401 (autouse)
+
+pytestmark = pytest.mark.django_db
+
+ALL = [2016, 2017, 2018, 2019]
+
+# The "Accions Anys" tables of seed 002 (the 2016-2019 plan, lines 11 to 17), copied by hand
+# from /work/shared/seeds/002_560c0459b0e214a1.txt: action number -> years it is scheduled.
+SEED_YEARS = {
+    "11.1": [2017],
+    "11.2": [2017, 2018],
+    "11.3": [2017],
+    "12.1": [2017],
+    "12.2": ALL,
+    "12.3": [2017],
+    "12.4": [2016, 2017],
+    "12.5": [2017, 2018],
+    "12.6": [2016, 2017],
+    "13.1": ALL,
+    "13.2": ALL,
+    "13.3": ALL,
+    "13.4": ALL,
+    "13.5": ALL,
+    "13.6": ALL,
+    "14.1": ALL,
+    "14.2": ALL,
+    "15.1": ALL,
+    "15.2": ALL,
+    "15.3": ALL,
+    "15.4": ALL,
+    "15.5": [2017, 2018],
+    "16.1": ALL,
+    "16.2": ALL,
+    "16.3": ALL,
+    "17.1": [2016],
+    "17.2": [2017, 2018],
+    "17.3": [2019],
+}
+
+
+def timeline_url(plan, lang="ca", **params):
+    with translation.override(lang):
+        url = reverse("actions:timeline", kwargs={"slug": plan.slug})
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"{url}?{query}" if query else url
+
+
+@pytest.fixture
+def seed_plan(seeded):
+    return Plan.objects.get(slug_ca="pla-impuls-ess-2016-2019")
+
+
+def test_seed_grid_shows_exactly_the_years_of_the_plan_tables(client, seed_plan):
+    response = client.get(timeline_url(seed_plan))
+    assert response.status_code == 200
+    grid = grid_cells(parse_html(response.content))
+    assert {code: sorted(years) for code, years in grid.items()} == SEED_YEARS
+    # Every scheduled cell says its year and status in words (the seed records no outcome).
+    for code, cells in grid.items():
+        for year, text in cells.items():
+            assert text == f"{year}: ○ programada", code
+
+
+def test_seed_grid_in_english_has_the_same_years(client, seed_plan):
+    response = client.get(timeline_url(seed_plan, "en"))
+    grid = grid_cells(parse_html(response.content))
+    assert {code: sorted(years) for code, years in grid.items()} == SEED_YEARS
+    assert grid["17.3"] == {2019: "2019: ○ planned"}
+
+
+def test_grid_is_an_accessible_table_grouped_by_line(client, seed_plan):
+    document = parse_html(client.get(timeline_url(seed_plan, "en")).content)
+    assert len(document.find_all("h1")) == 1
+    table = document.find("table", "timeline")
+    assert table.find("caption").text.startswith("Actions of The Impetus Plan")
+    assert [th.text for th in table.find("thead").find_all("th")] == ["Action", *map(str, ALL)]
+    assert all(th.attrs["scope"] == "col" for th in table.find("thead").find_all("th"))
+    groups = table.find_all("tbody")
+    assert [g.find("th", scope="rowgroup").find("a").text for g in groups] == [
+        "Line 11. Help SSE enterprises become suppliers",
+        "Line 12. Contribute to developing policies and tools that promote responsible "
+        "public procurement",
+        "Line 13. Promote and support fairs, meetings and conferences",
+        "Line 14. Support the socio-political organisation of the SSE",
+        "Line 15. Support the business and community organisation of the SSE",
+        "Line 16. Support socio-political organisation among municipalities",
+        "Line 17. Support the creation of a social currency",
+    ]
+    # An unscheduled cell still says so, in words, to a screen reader.
+    first_row = groups[0].find_all("tr")[1]
+    assert [td.text for td in first_row.find_all("td")] == [
+        "2016: not scheduled",
+        "2017: ○ planned",
+        "2018: not scheduled",
+        "2019: not scheduled",
+    ]
+    legend = document.find("div", "timeline-legend")
+    assert [li.text for li in legend.find_all("li")] == [
+        "○ planned",
+        "◐ in progress",
+        "✔ done",
+        "✘ not done",
+        "· empty: not scheduled that year",
+    ]
+
+
+def test_progress_is_shown_honestly_per_plan_and_per_line(client, seed_plan):
+    document = parse_html(client.get(timeline_url(seed_plan, "en")).content)
+    summary = document.find("main").find("p", "progress-summary")
+    assert "0 of 82 action-years done (0%)" in summary.text
+    assert "0 in progress, 0 not done, 82 planned" in summary.text
+    line_13 = document.find("th", id="line-13")
+    assert "0 of 24 action-years done (0%)" in line_13.text
+    footer = [td.text for td in document.find("tfoot").find_all("td")]
+    assert footer == ["2016: 0 of 19", "2017: 0 of 26", "2018: 0 of 20", "2019: 0 of 17"]
+
+
+def test_statuses_show_a_symbol_and_a_word(client):
+    plan = make_plan({1: [[(2020, "done"), (2021, "in_progress"), (2022, "not_done"), 2023]]})
+    document = parse_html(client.get(timeline_url(plan, "en")).content)
+    assert grid_cells(document) == {
+        "1.1": {
+            2020: "2020: ✔ done",
+            2021: "2021: ◐ in progress",
+            2022: "2022: ✘ not done",
+            2023: "2023: ○ planned",
+        }
+    }
+    summary = document.find("main").find("p", "progress-summary")
+    assert "1 of 4 action-years done (25%)" in summary.text
+
+
+def test_filters_combine(client, seed_plan):
+    url = timeline_url(seed_plan, "en", line=12, year=2016)
+    document = parse_html(client.get(url).content)
+    # Line 12 actions scheduled in 2016, and only the 2016 column.
+    assert grid_cells(document) == {
+        "12.2": {2016: "2016: ○ planned"},
+        "12.4": {2016: "2016: ○ planned"},
+        "12.6": {2016: "2016: ○ planned"},
+    }
+    assert "3 actions shown." in document.find("p", "result-count").text
+
+
+def test_status_filter_combines_with_year(client):
+    plan = make_plan({1: [[(2020, "done"), 2021], [2020, (2021, "done")]], 2: [[2020]]})
+    document = parse_html(client.get(timeline_url(plan, "en", status="done")).content)
+    assert grid_cells(document) == {"1.1": {2020: "2020: ✔ done"}, "1.2": {2021: "2021: ✔ done"}}
+    # A cell hidden by the status filter does not claim the action is unscheduled.
+    row = document.find("table", "timeline").find_all("tr")[2]
+    assert row.find("td", "cell-empty").text == "2021: not shown by the filters"
+    document = parse_html(client.get(timeline_url(plan, "en", status="done", year=2021)).content)
+    assert grid_cells(document) == {"1.2": {2021: "2021: ✔ done"}}
+    document = parse_html(client.get(timeline_url(plan, "en", status="not_done")).content)
+    assert document.find("table", "timeline") is None
+    assert "No action matches these filters." in document.find("main").text
+
+
+def test_filter_form_keeps_the_chosen_values(client, seed_plan):
+    document = parse_html(client.get(timeline_url(seed_plan, "en", line=15, year=2018)).content)
+    form = document.find("form", "timeline-filters")
+    assert form.attrs["method"] == "get"
+    selected = {
+        select.attrs["name"]: [o.text for o in select.find_all("option") if "selected" in o.attrs]
+        for select in form.find_all("select")
+    }
+    assert selected == {
+        "line": ["15. Support the business and community organisation of the SSE"],
+        "year": ["2018"],
+        "status": ["All statuses"],
+    }
+    for select in form.find_all("select"):
+        assert form.find("label", **{"for": select.attrs["id"]}) is not None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["line=99", "line=abc", "year=abc", "year=99999999999999999999", "status=finished"],
+)
+def test_bad_filter_values_give_400_with_an_explanation(client, seed_plan, query):
+    response = client.get(timeline_url(seed_plan, "en") + "?" + query)
+    assert response.status_code == 400
+    document = parse_html(response.content)
+    assert "These filters cannot be applied:" in document.find("div", "form-errors").text
+    assert document.find("table", "timeline") is None
+
+
+def test_unknown_parameters_are_ignored(client, seed_plan):
+    response = client.get(timeline_url(seed_plan, "en") + "?page=x&sort=';drop")
+    assert response.status_code == 200
+    assert len(grid_cells(parse_html(response.content))) == 28
+
+
+def test_this_year_outside_the_plan_says_so(client, seed_plan, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2026, 3, 5))
+    document = parse_html(client.get(timeline_url(seed_plan, "en")).content)
+    this_year = [a for a in document.find_all("a") if a.text == "This year (2026)"]
+    assert this_year and this_year[0].attrs["href"].endswith("?year=2026")
+    response = client.get(this_year[0].attrs["href"])
+    assert response.status_code == 200
+    document = parse_html(response.content)
+    notice = document.find("p", id="outside-period").text
+    assert "This plan runs from 2016 to 2019: nothing in it is scheduled for 2026." in notice
+    assert "Plan to Boost the Social and Solidarity Economy 2021-2023" in notice
+    assert document.find("table", "timeline") is None
+
+
+def test_this_year_inside_the_plan_shows_that_year(client, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2021, 6, 1))
+    plan = make_plan({1: [[2020, 2021], [2022]]})
+    with translation.override("en"):
+        url = plan.get_absolute_url()
+    document = parse_html(client.get(url).content)
+    link = [a for a in document.find_all("a") if a.text == "What is scheduled this year (2021)"]
+    assert link
+    document = parse_html(client.get(link[0].attrs["href"]).content)
+    assert grid_cells(document) == {"1.1": {2021: "2021: ○ planned"}}
+
+
+def test_plan_without_lines_explains_itself(client, seeded):
+    plan = Plan.objects.get(slug_ca="piess-2021-2023")
+    for lang in ("ca", "en"):
+        response = client.get(timeline_url(plan, lang))
+        assert response.status_code == 200
+        document = parse_html(response.content)
+        assert document.find("table", "timeline") is None
+        assert document.find("p", "notice").text in {
+            "El directori encara no recull les línies ni les accions d'aquest pla.",
+            "The directory does not hold this plan's lines and actions yet.",
+        }
+    assert client.get(timeline_url(plan, "en", year=2022)).status_code == 200
+
+
+def test_timeline_links_its_stylesheets_and_feeds(client, seed_plan):
+    document = parse_html(client.get(timeline_url(seed_plan, "en")).content)
+    links = document.find("head").find_all("link")
+    print_css = [link for link in links if link.attrs.get("media") == "print"]
+    assert print_css and print_css[0].attrs["href"].endswith("plans-print.css")
+    assert any(link.attrs["href"].endswith("/plans.css") for link in links)
+    feeds = [link for link in links if link.attrs.get("type") == "application/atom+xml"]
+    assert {link.attrs["href"] for link in feeds} == {
+        "/en/feeds/plan-changes.atom",
+        "/en/plans/impetus-plan-sse-2016-2019/changes.atom",
+    }
+    assert b"style=" not in client.get(timeline_url(seed_plan, "en")).content
+
+
+def test_alternates_use_each_languages_slug_and_keep_the_filters(client, seed_plan):
+    document = parse_html(client.get(timeline_url(seed_plan, "en", line=12)).content)
+    alternates = {
+        link.attrs["hreflang"]: link.attrs["href"]
+        for link in document.find("head").find_all("link", rel="alternate")
+        if "hreflang" in link.attrs
+    }
+    assert alternates["ca"].endswith("/ca/plans/pla-impuls-ess-2016-2019/cronograma/?line=12")
+    assert alternates["en"].endswith("/en/plans/impetus-plan-sse-2016-2019/timeline/?line=12")
+    assert client.get(alternates["ca"].split("testserver")[1]).status_code == 200
+
+
+def test_timeline_urls_round_trip():
+    with translation.override("ca"):
+        assert reverse("actions:timeline", kwargs={"slug": "x"}) == "/ca/plans/x/cronograma/"
+        assert (
+            reverse("actions:action_detail", kwargs={"plan": "x", "number": 1, "position": 2})
+            == "/ca/plans/x/linies/1/accions/2/"
+        )
+    with translation.override("en"):
+        assert reverse("actions:timeline", kwargs={"slug": "x"}) == "/en/plans/x/timeline/"
+        assert reverse("actions:timeline_csv", kwargs={"slug": "x"}) == "/en/plans/x/timeline.csv"
+
+
+def grow(plan, actions):
+    """Add actions (each scheduled every year of the plan) to the plan's first line."""
+    line = plan.lines.first()
+    created = Action.objects.bulk_create(
+        Action(line=line, position=100 + i, title_ca=f"Acció {i}", title_en=f"Action {i}")
+        for i in range(actions)
+    )
+    ScheduledYear.objects.bulk_create(
+        ScheduledYear(action=action, year=year) for action in created for year in plan.years
+    )
+
+
+@pytest.mark.parametrize("extra_actions", [0, 272])
+def test_timeline_queries_stay_bounded(client, django_assert_max_num_queries, extra_actions):
+    plan = make_plan({1: [[2020]] * 20, 2: [[2021, 2022]] * 8})
+    grow(plan, extra_actions)
+    url = timeline_url(plan, "en")
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    assert len(grid_cells(parse_html(response.content))) == 28 + extra_actions
+    with django_assert_max_num_queries(6):
+        client.get(timeline_url(plan, "en", status="planned", line=1, year=2020))
