@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/xmess
 DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(date +%s%N)-0123456789abcdefghijklmnopqrstuvwxyz \
               ALLOWED_HOSTS=xarxaess.example
 
-.PHONY: install messages run test check lint pytest pytest-postgres system-packages clean
+.PHONY: install messages run test check lint pytest pytest-postgres system-packages benchmark clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
@@ -56,6 +56,11 @@ pytest-postgres: messages
 	else echo "No PostgreSQL at $(PG_TEST_URL): skipped the PostgreSQL run."; fi
 
 test: lint check pytest pytest-postgres
+
+# Prints timings, query counts and memory per page (DATABASE_URL=… for PostgreSQL).
+benchmark: messages
+	DEBUG=false SECRET_KEY=benchmark-only SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
+	  WHITENOISE_USE_FINDERS=true ALLOWED_HOSTS=testserver $(BIN)/python -m tests.benchmark
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
