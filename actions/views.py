@@ -156,12 +156,14 @@ class TimelineView(TimelineMixin, View):
         active = filterset.active
         years = [active["year"]] if "year" in active else plan.years
         actions = Action.objects.filter(line__plan=plan).order_by("line__number", "position")
+        lines = self.lines
         if "line" in active:
             actions = actions.filter(line__number=active["line"])
+            lines = [line for line in lines if str(line.number) == active["line"]]
         grid = None
         if not filterset.year_outside_plan:
             grid = build_grid(
-                lines=self.lines,
+                lines=lines,
                 actions=actions,
                 scheduled_years=filterset.qs,
                 years=years,

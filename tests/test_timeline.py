@@ -139,6 +139,19 @@ def test_statuses_show_a_symbol_and_a_word(client):
     assert "1 of 4 action-years done (25%)" in summary.text
 
 
+def test_line_filter_shows_that_line_only(client, seed_plan):
+    document = parse_html(client.get(timeline_url(seed_plan, "en", line=17)).content)
+    assert {code: sorted(cells) for code, cells in grid_cells(document).items()} == {
+        "17.1": [2016],
+        "17.2": [2017, 2018],
+        "17.3": [2019],
+    }
+    groups = document.find("table", "timeline").find_all("tbody")
+    assert [g.find("th", scope="rowgroup").find("a").text for g in groups] == [
+        "Line 17. Support the creation of a social currency"
+    ]
+
+
 def test_filters_combine(client, seed_plan):
     url = timeline_url(seed_plan, "en", line=12, year=2016)
     document = parse_html(client.get(url).content)
