@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .search import search as full_text_search
+
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
@@ -42,12 +44,75 @@ def validate_year_range(instance, start_field="start_year", end_field="end_year"
         )
 
 
+class SearchableQuerySet(models.QuerySet):
+    """``search(q)``: see search.py. ``search_fields`` maps a weight to the fields read."""
+
+    search_fields = {"A": ["name"], "B": ["description"]}
+
+    def search(self, query):
+        return full_text_search(self, query, self.search_fields)
+
+
+class ThemeQuerySet(SearchableQuerySet):
+    pass
+
+
+class MunicipalityQuerySet(SearchableQuerySet):
+    search_fields = {"simple": "name"}
+
+    def members_of(self, network):
+        return self.filter(memberships__network=network).distinct()
+
+    def in_networks(self):
+        """Municipalities that belong to at least one network."""
+        return self.filter(memberships__isnull=False).distinct()
+
+    def with_content(self):
+        """Municipalities the directory says something about (members, seats, events, plans)."""
+        return self.filter(
+            Q(memberships__isnull=False)
+            | Q(organisations__isnull=False)
+            | Q(events__isnull=False)
+            | Q(plans__isnull=False)
+        ).distinct()
+
+
+class OrganisationQuerySet(SearchableQuerySet):
+    pass
+
+
+class NetworkQuerySet(SearchableQuerySet):
+    search_fields = {"A": ["name", "=acronym"], "B": ["summary", "description"]}
+
+    def for_list(self):
+        return self.select_related("parent").prefetch_related("themes")
+
+
+class FunderQuerySet(SearchableQuerySet):
+    pass
+
+
+class EventQuerySet(SearchableQuerySet):
+    search_fields = {"A": ["title"], "B": ["place", "description"]}
+
+    def upcoming(self, today):
+        return self.filter(start_date__gte=today).order_by("start_date", "title_ca")
+
+    def past(self, today):
+        return self.filter(start_date__lt=today)
+
+    def for_list(self):
+        return self.select_related("municipality")
+
+
 class Theme(models.Model):
     """A small vocabulary of subjects that networks, organisations and events work on."""
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140)
     description = models.TextField(_("description"), blank=True)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("theme")
@@ -98,6 +163,8 @@ class Municipality(models.Model):
         decimal_places=6,
         validators=[MinValueValidator(0), MaxValueValidator(4)],
     )
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("municipality")
@@ -157,6 +224,8 @@ class Organisation(models.Model):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="organisations"
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")
@@ -236,6 +305,8 @@ class Network(models.Model):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="networks"
     )
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("network")
@@ -401,6 +472,8 @@ class Funder(models.Model):
         help_text=_("The funder's own entry in the directory, if it has one."),
     )
 
+    objects = FunderQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("funder")
         verbose_name_plural = _("funders")
@@ -555,6 +628,8 @@ class Event(models.Model):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="events"
     )
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event")

@@ -25,4 +25,5 @@ urlpatterns = [
     path(_("events/"), views.EventListView.as_view(), name="event_list"),
     path(_("events/<slug:slug>/"), views.EventDetailView.as_view(), name="event_detail"),
     path(_("themes/<slug:slug>/"), views.ThemeDetailView.as_view(), name="theme_detail"),
+    path(_("search/"), views.SearchView.as_view(), name="search"),
 ]

@@ -1,53 +1,281 @@
-"""Public pages of the directory. Minimal list and detail pages; see the public-site issue."""
+"""Public pages of the directory: home, lists with filters, details, search, robots.txt.
 
-from django.views.generic import DetailView, ListView
+Every page runs a fixed number of queries whatever the number of rows: lists prefetch what
+their cards show, details prefetch each relation they list (see tests/test_public_pages.py).
+"""
 
-from .models import Event, Funder, Municipality, Network, Organisation, Theme
+from collections import defaultdict
+
+from django import forms
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, TemplateView
+
+from actions.models import Action, Plan
+
+from . import filters, structured_data
+from .models import (
+    Event,
+    Funder,
+    Funding,
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    Theme,
+)
+from .search import MAX_QUERY_LENGTH
 
 
-class NetworkListView(ListView):
-    model = Network
-    paginate_by = 30
+class FilteredListView(ListView):
+    """A list narrowed by a FilterSet; bad page numbers land on the first or last page."""
+
+    filterset_class = None
+    paginate_by = 24
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=super().get_queryset(), request=self.request
+        )
+        return self.filterset.qs
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop(self.page_kwarg, None)
+        context["filter"] = self.filterset
+        context["page_query"] = params.urlencode()
+        context["is_filtered"] = any(value for value in self.filterset.form.data.values())
+        return context
+
+
+class NetworkListView(FilteredListView):
+    queryset = Network.objects.for_list()
+    filterset_class = filters.NetworkFilter
 
 
 class NetworkDetailView(DetailView):
-    model = Network
+    queryset = Network.objects.select_related("parent", "host").prefetch_related(
+        "themes",
+        "strategic_lines",
+        Prefetch("working_groups", queryset=Network.objects.order_by("name_ca")),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("organisation", "municipality"),
+        ),
+        Prefetch(
+            "fundings",
+            queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
+        ),
+        Prefetch("events", queryset=Event.objects.select_related("municipality")),
+        Prefetch("plan_actions", queryset=Action.objects.select_related("line__plan").order_by()),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = self.object.memberships.all()
+        context["organisation_memberships"] = [m for m in members if m.organisation_id]
+        context["municipality_memberships"] = [m for m in members if m.municipality_id]
+        context["structured_data"] = structured_data.network(self.object, self.request)
+        return context
 
 
-class OrganisationListView(ListView):
-    model = Organisation
-    paginate_by = 30
+class OrganisationListView(FilteredListView):
+    queryset = Organisation.objects.select_related("municipality").prefetch_related("themes")
+    filterset_class = filters.OrganisationFilter
 
 
 class OrganisationDetailView(DetailView):
-    model = Organisation
+    queryset = Organisation.objects.select_related(
+        "municipality", "parent", "funder"
+    ).prefetch_related(
+        "themes",
+        "parts",
+        "hosted_networks",
+        Prefetch("memberships", queryset=Membership.objects.select_related("network")),
+        Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
+        Prefetch("organised_events", queryset=Event.objects.select_related("municipality")),
+        "plans",
+        Prefetch("plan_actions", queryset=Action.objects.select_related("line__plan").order_by()),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.organisation(self.object, self.request)
+        return context
 
 
-class FunderListView(ListView):
-    model = Funder
+class FunderListView(FilteredListView):
+    queryset = Funder.objects.select_related("organisation")
+    filterset_class = filters.FunderFilter
 
 
 class FunderDetailView(DetailView):
-    model = Funder
+    queryset = Funder.objects.select_related("organisation").prefetch_related(
+        Prefetch(
+            "fundings",
+            queryset=Funding.objects.select_related("network", "organisation", "event").order_by(
+                "start_year", "id"
+            ),
+        )
+    )
 
 
-class MunicipalityListView(ListView):
-    model = Municipality
-    paginate_by = 50
+class MunicipalityListView(FilteredListView):
+    queryset = Municipality.objects.all()
+    filterset_class = filters.MunicipalityFilter
+    paginate_by = 60
 
 
 class MunicipalityDetailView(DetailView):
-    model = Municipality
+    queryset = Municipality.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("network")),
+        Prefetch("organisations", queryset=Organisation.objects.order_by("name_ca")),
+        "events",
+        "plans",
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        actions = (
+            Action.objects.concerning_municipality(self.object)
+            .select_related("line__plan")
+            .prefetch_related("scheduled_years")
+        )
+        context["actions_by_year"], context["unscheduled_actions"] = actions_by_year(actions)
+        return context
 
 
-class EventListView(ListView):
-    model = Event
-    paginate_by = 30
+def actions_by_year(actions):
+    """[(year, [(action, scheduled year), ...]), ...] in year order, and the unscheduled."""
+    years = defaultdict(list)
+    unscheduled = []
+    for action in actions:
+        scheduled = list(action.scheduled_years.all())
+        if not scheduled:
+            unscheduled.append(action)
+        for entry in scheduled:
+            years[entry.year].append((action, entry))
+    return sorted(years.items()), unscheduled
+
+
+class EventListView(FilteredListView):
+    queryset = Event.objects.for_list()
+    filterset_class = filters.EventFilter
 
 
 class EventDetailView(DetailView):
-    model = Event
+    queryset = Event.objects.select_related("municipality").prefetch_related(
+        "organisers",
+        "networks",
+        "themes",
+        Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.event(self.object, self.request)
+        return context
 
 
 class ThemeDetailView(DetailView):
-    model = Theme
+    queryset = Theme.objects.prefetch_related(
+        "networks", "organisations", Prefetch("events", queryset=Event.objects.all())
+    )
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["counts"] = {
+            "networks": Network.objects.count(),
+            "organisations": Organisation.objects.count(),
+            "funders": Funder.objects.count(),
+            "municipalities": Municipality.objects.in_networks().count(),
+            "events": Event.objects.count(),
+            "plans": Plan.objects.count(),
+        }
+        context["upcoming_events"] = Event.objects.upcoming(today).select_related("municipality")[
+            :3
+        ]
+        context["recent_events"] = Event.objects.past(today).select_related("municipality")[:4]
+        context["themes"] = Theme.objects.all()
+        context["networks"] = Network.objects.filter(parent__isnull=True).for_list()[:6]
+        return context
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=MAX_QUERY_LENGTH, required=False)
+
+    def clean_q(self):
+        return self.cleaned_data["q"].strip()
+
+
+class SearchView(TemplateView):
+    """One query across every kind of entry, grouped by kind, best matches first."""
+
+    template_name = "networks/search.html"
+    per_kind = 8
+    kinds = [
+        ("networks", _("Networks"), Network, "networks:network_list"),
+        ("organisations", _("Organisations"), Organisation, "networks:organisation_list"),
+        ("funders", _("Funders"), Funder, "networks:funder_list"),
+        ("municipalities", _("Municipalities"), Municipality, "networks:municipality_list"),
+        ("events", _("Events"), Event, "networks:event_list"),
+        ("themes", _("Themes"), Theme, None),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A query longer than the limit is cut, not refused: the visitor still gets results.
+        data = self.request.GET.copy()
+        if "q" in data:
+            data["q"] = data["q"][:MAX_QUERY_LENGTH]
+        form = SearchForm(data)
+        query = form.cleaned_data["q"] if form.is_valid() else ""
+        groups = []
+        if query:
+            for key, label, model, list_url in self.kinds:
+                matches = list(model.objects.search(query)[: self.per_kind + 1])
+                if matches:
+                    groups.append(
+                        {
+                            "key": key,
+                            "label": label,
+                            "results": matches[: self.per_kind],
+                            "more": len(matches) > self.per_kind,
+                            "list_url": list_url,
+                        }
+                    )
+        context.update(form=form, query=query, groups=groups)
+        context["total"] = sum(len(group["results"]) for group in groups)
+        return context
+
+
+def root_redirect(request):
+    """/ goes to the visitor's language (from Accept-Language; Catalan when in doubt)."""
+    language = translation.get_language_from_request(request, check_path=False)
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in codes:
+        language = settings.LANGUAGE_CODE
+    return HttpResponseRedirect(f"/{language}/")
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /ca/admin/", "Disallow: /en/admin/", ""]
+    lines.append(f"Sitemap: {sitemap}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,14 +1,20 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.generic import TemplateView
+
+from networks import views as public_views
+from networks.sitemaps import sitemaps
 
 urlpatterns = [
+    path("", public_views.root_redirect, name="root"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", public_views.robots_txt, name="robots_txt"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", public_views.HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path("", include("networks.urls")),
     path("", include("actions.urls")),

@@ -54,3 +54,78 @@ def page_alternates(context):
         elif request is not None:
             urls[code] = translate_url(request.path, code)
     return urls
+
+
+class CaptureNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, varname):
+        self.nodelist = nodelist
+        self.varname = varname
+
+    def render(self, context):
+        # Whitespace collapsed: the text goes into <title> and meta attributes.
+        text = " ".join(self.nodelist.render(context).split())
+        context[self.varname] = mark_safe(text)  # noqa: S308 - already rendered and escaped
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture as name %}…{% endcapture %}: render once, reuse as {{ name }}.
+
+    Blocks inside stay overridable, so base.html can use a page's title block for <title>
+    and for Open Graph alike.
+    """
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
+
+
+@register.filter
+def lookup(mapping, key):
+    """{{ dict|lookup:key }} with a variable key."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    request = context.get("request")
+    if not path:
+        return ""
+    if request is None:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The language switcher: this page in each language, the current one marked.
+
+    Pages without an object of their own (lists, search) keep their query string, so
+    filters and the search survive the switch; filter values are language-neutral.
+    """
+    alternates = page_alternates(context)
+    request = context.get("request")
+    keep_query = (
+        request is not None
+        and request.GET
+        and context.get("object") is None
+        and not context.get("alternate_urls")
+    )
+    current = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = alternates.get(code)
+        if not url:
+            continue
+        if keep_query:
+            url = f"{url}?{request.GET.urlencode()}"
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return links

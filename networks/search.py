@@ -1,0 +1,193 @@
+"""Accent- and case-insensitive, stemmed search over both languages' columns.
+
+PostgreSQL: full-text search. Two text-search configurations, ``xmess_ca`` and ``xmess_en``
+(copies of the built-in ``catalan`` and ``english`` ones with the ``unaccent`` dictionary in
+front of the stemmer, created by migration 0003), so "agora" finds "Àgora" and "cooperativa"
+finds "Cooperatives". Catalan columns are read with ``xmess_ca``, English ones with
+``xmess_en``; names weigh A, other text B. The query is parsed in both configurations
+(websearch syntax: quotes, ``or``, ``-word``) and OR-ed, and results are ranked with
+``SearchRank``. The vector is an expression (no stored column to keep in sync): migration
+0003 builds a GIN index on exactly the expression that ``document()`` returns, and a test
+checks with EXPLAIN that the planner uses it.
+
+SQLite has no stemming: a ``xmess_fold()`` SQL function (registered on every new
+connection) casefolds, strips accents and turns punctuation into spaces; each word of the
+query is cut to a crude stem (plural and gender endings off) and must begin a word of the
+folded text. That finds "Àgora" for "agora" and "Cooperatives" for "cooperativa" at least
+by prefix. It scans the table, which is fine for the development-sized databases SQLite
+serves here.
+"""
+
+import re
+import unicodedata
+
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
+from django.db.models.functions import Concat
+
+CONFIGS = {"ca": "xmess_ca", "en": "xmess_en"}
+# Names that are the same in both languages (place names) are matched word by word, by
+# prefix and without accents, but not stemmed: "agora" must not find "Àger".
+SIMPLE_CONFIG = "xmess_simple"
+# Long enough for any real query; longer input is cut rather than refused.
+MAX_QUERY_LENGTH = 200
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Catalan and English plural and gender endings, longest first.
+_ENDINGS = ("ions", "ies", "es", "s", "a", "e", "o")
+
+
+def fold(text):
+    """Lower case, no accents, punctuation as spaces: 'L'Àgora·Coop' -> ' l agora coop '."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # A space on each side lets "word starts with" be a plain LIKE '% stem%'.
+    return f" {_NON_WORD.sub(' ', stripped).strip()} "
+
+
+def stem(word):
+    """A crude prefix stem: 'cooperativa' -> 'cooperativ', 'xarxes' -> 'xarx'."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def query_words(query):
+    """The folded, stemmed words of a query (at most ten: more only slows the search)."""
+    return [stem(word) for word in fold(query[:MAX_QUERY_LENGTH]).split()][:10]
+
+
+def _register_fold(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("xmess_fold", 1, fold, deterministic=True)
+
+
+connection_created.connect(_register_fold, dispatch_uid="xmess_fold")
+
+
+class Fold(Func):
+    function = "xmess_fold"
+    output_field = TextField()
+
+
+def clean_query(query):
+    """The query as searched: trimmed, cut to a sane length, without NUL characters."""
+    return (query or "").replace("\x00", " ").strip()[:MAX_QUERY_LENGTH]
+
+
+def document(fields):
+    """The weighted search vector over both languages' columns (PostgreSQL only).
+
+    ``fields`` maps a weight to field names; a translated field is given as "name" and
+    read as name_ca (Catalan configuration) and name_en (English), a plain one as
+    "=acronym" and read once in each configuration.
+    """
+    from django.contrib.postgres.search import SearchVector
+
+    vector = None
+    for lang, config in CONFIGS.items():
+        for weight, names in fields.items():
+            for name in names:
+                column = name[1:] if name.startswith("=") else f"{name}_{lang}"
+                part = SearchVector(column, config=config, weight=weight)
+                vector = part if vector is None else vector + part
+    return vector
+
+
+def search(queryset, query, fields):
+    """Filter ``queryset`` to rows matching ``query``, best first (rank in ``search_rank``).
+
+    ``fields`` maps a weight to field names, or is {"simple": field} for one untranslated
+    name matched by word prefixes without stemming.
+    """
+    query = clean_query(query)
+    if not query:
+        return queryset.none()
+    if connections[queryset.db].vendor == "postgresql":
+        if "simple" in fields:
+            return _search_postgresql_simple(queryset, query, fields["simple"])
+        return _search_postgresql(queryset, query, fields)
+    if "simple" in fields:
+        fields = {"A": ["=" + fields["simple"]]}
+    return _search_fallback(queryset, query, fields)
+
+
+def _search_postgresql(queryset, query, fields):
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    ts_query = SearchQuery(query, config=CONFIGS["ca"], search_type="websearch") | SearchQuery(
+        query, config=CONFIGS["en"], search_type="websearch"
+    )
+    vector = document(fields)
+    return (
+        queryset.annotate(search_document=vector)
+        .filter(search_document=ts_query)
+        .annotate(search_rank=SearchRank(vector, ts_query))
+        .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
+    )
+
+
+def _search_postgresql_simple(queryset, query, field):
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    # fold() leaves only letters, digits and spaces: safe to write as a raw tsquery.
+    words = fold(query).split()[:10]
+    if not words:
+        return queryset.none()
+    ts_query = SearchQuery(
+        " & ".join(f"{word}:*" for word in words), config=SIMPLE_CONFIG, search_type="raw"
+    )
+    vector = SearchVector(field, config=SIMPLE_CONFIG, weight="A")
+    return (
+        queryset.annotate(search_document=vector)
+        .filter(search_document=ts_query)
+        .annotate(search_rank=SearchRank(vector, ts_query))
+        .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
+    )
+
+
+def _columns(fields, weights):
+    columns = []
+    for weight in weights:
+        for name in fields.get(weight, ()):
+            if name.startswith("="):
+                columns.append(name[1:])
+            else:
+                columns.extend(f"{name}_{lang}" for lang in CONFIGS)
+    return columns
+
+
+def _folded(columns):
+    parts = []
+    for column in columns:
+        parts += [F(column), Value(" ")]
+    if len(parts) == 2:
+        return Fold(parts[0])
+    return Fold(Concat(*parts, output_field=TextField()))
+
+
+def _search_fallback(queryset, query, fields):
+    words = query_words(query)
+    if not words:
+        return queryset.none()
+    everything = _folded(_columns(fields, fields.keys()))
+    names = _folded(_columns(fields, ["A"]))
+    queryset = queryset.annotate(search_text=everything, search_names=names)
+    name_hits = Value(0, output_field=IntegerField())
+    for word in words:
+        # LIKE wildcards in the query are literal text.
+        pattern = " " + word.replace("\\", "").replace("%", "").replace("_", "")
+        if not pattern.strip():
+            continue
+        queryset = queryset.filter(search_text__contains=pattern)
+        name_hits = name_hits + Case(
+            When(Q(search_names__contains=pattern), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return queryset.annotate(search_rank=name_hits).order_by(
+        "-search_rank", *queryset.query.order_by or queryset.model._meta.ordering
+    )

@@ -1,0 +1,123 @@
+"""schema.org descriptions (JSON-LD) of directory pages, for search engines.
+
+Plain dicts built from objects whose relations the view has already prefetched; rendered
+with ``{% json_ld structured_data %}``. Absolute URLs come from the request.
+"""
+
+from django.utils.translation import get_language
+
+
+def _url(request, obj):
+    return request.build_absolute_uri(obj.get_absolute_url())
+
+
+def _clean(data):
+    """Drop empty values: schema.org readers prefer a missing property to an empty one."""
+    return {key: value for key, value in data.items() if value not in ("", None, [], {})}
+
+
+def _organisation_ref(request, organisation):
+    return _clean(
+        {
+            "@type": "Organization",
+            "name": organisation.name,
+            "url": _url(request, organisation),
+        }
+    )
+
+
+def network(network, request):
+    members = [m.member for m in network.memberships.all() if m.organisation_id]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "@id": _url(request, network),
+        "url": _url(request, network),
+        "name": network.name,
+        "alternateName": network.acronym,
+        "description": network.summary or network.description,
+        "sameAs": [network.website] if network.website else [],
+        "foundingDate": network.founded_on.isoformat() if network.founded_on else None,
+        "inLanguage": get_language(),
+        "parentOrganization": (
+            _organisation_ref(request, network.parent) if network.parent_id else None
+        ),
+        "subOrganization": [_organisation_ref(request, g) for g in network.working_groups.all()],
+        "member": [_organisation_ref(request, member) for member in members],
+        "knowsAbout": [theme.name for theme in network.themes.all()],
+    }
+    return _clean(data)
+
+
+def organisation(organisation, request):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "@id": _url(request, organisation),
+        "url": _url(request, organisation),
+        "name": organisation.name,
+        "description": organisation.description,
+        "sameAs": [organisation.website] if organisation.website else [],
+        "parentOrganization": (
+            _organisation_ref(request, organisation.parent) if organisation.parent_id else None
+        ),
+        "location": (_place(organisation.municipality) if organisation.municipality_id else None),
+        "memberOf": [_organisation_ref(request, m.network) for m in organisation.memberships.all()],
+        "knowsAbout": [theme.name for theme in organisation.themes.all()],
+    }
+    return _clean(data)
+
+
+def _place(municipality, name=""):
+    return _clean(
+        {
+            "@type": "Place",
+            "name": name or municipality.name,
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": municipality.name,
+                "addressRegion": "Catalunya",
+                "addressCountry": "ES",
+            },
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": float(municipality.latitude),
+                "longitude": float(municipality.longitude),
+            },
+        }
+    )
+
+
+def event(event, request):
+    locations = []
+    if event.municipality_id:
+        locations.append(_place(event.municipality, event.place))
+    elif event.place:
+        locations.append({"@type": "Place", "name": event.place})
+    if event.online:
+        locations.append(_clean({"@type": "VirtualLocation", "url": event.recording_url or None}))
+    if event.online and not locations[:-1]:
+        mode = "https://schema.org/OnlineEventAttendanceMode"
+    elif event.online:
+        mode = "https://schema.org/MixedEventAttendanceMode"
+    else:
+        mode = "https://schema.org/OfflineEventAttendanceMode"
+    # A date known only to the month or the year is written as ISO 8601 does: 2021-03, 2021.
+    precision = {"year": 4, "month": 7}.get(event.date_precision, 10)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": _url(request, event),
+        "url": _url(request, event),
+        "name": event.title,
+        "description": event.description,
+        "startDate": event.start_date.isoformat()[:precision],
+        "endDate": event.end_date.isoformat() if event.end_date else None,
+        "eventAttendanceMode": mode,
+        "eventStatus": "https://schema.org/EventScheduled",
+        "location": locations[0] if len(locations) == 1 else locations,
+        "organizer": [_organisation_ref(request, o) for o in event.organisers.all()],
+        "about": [theme.name for theme in event.themes.all()],
+        "inLanguage": get_language(),
+    }
+    return _clean(data)
