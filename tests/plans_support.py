@@ -2,30 +2,10 @@
 
 from html.parser import HTMLParser
 
-import pytest
-from django.apps import apps
-from django.core.management.color import no_style
-from django.db import connection
-
 from actions.models import Action, Line, Plan, ScheduledYear
 from networks.models import Organisation
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-
-
-@pytest.fixture(autouse=True)
-def _sequences_after_seed(db):
-    """Move PostgreSQL's id sequences past the seed rows before a test creates objects.
-
-    `manage.py seed` saves rows with explicit ids and (unlike loaddata) does not reset the
-    sequences, so on PostgreSQL the next new row would reuse id 1. Reported to the owner
-    of the seed command; this keeps these tests independent of that fix.
-    """
-    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
 
 
 def make_owner(suffix="a"):

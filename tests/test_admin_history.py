@@ -62,7 +62,7 @@ def xmess(seeded):
 
 
 @pytest.fixture
-def small_network(seeded_for_editing):
+def small_network(seeded):
     """A network nothing protects, with two themes and two memberships."""
     network = Network.objects.create(
         name_ca="Xarxa de prova", name_en="Test network", slug_ca="xarxa-prova", slug_en="test-net"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from actions.models import Plan
-from tests.plans_support import _sequences_after_seed, grid_cells, make_plan, parse_html  # noqa: F401 (autouse)
+from tests.plans_support import grid_cells, make_plan, parse_html
 from tests.test_timeline import SEED_YEARS
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from actions.models import Action, Line, Plan, ScheduledYear, status_changes
 from networks.models import Event
-from tests.plans_support import _sequences_after_seed, make_owner, parse_html  # noqa: F401 (autouse)
+from tests.plans_support import make_owner, parse_html
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from actions.models import Action, Line, Plan
 from actions.structured_data import overall_status
-from tests.plans_support import _sequences_after_seed, grid_cells, make_plan, parse_html  # noqa: F401 (autouse)
+from tests.plans_support import grid_cells, make_plan, parse_html
 from tests.test_timeline import grow
 
 pytestmark = pytest.mark.django_db

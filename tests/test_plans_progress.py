@@ -3,7 +3,7 @@
 import pytest
 
 from actions.models import Line, Plan, Progress, ScheduledYear
-from tests.plans_support import _sequences_after_seed, make_plan  # noqa: F401 (autouse)
+from tests.plans_support import make_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -149,3 +149,13 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_staff_can_add_entries_after_seeding():
+    # Seeded rows carry their own ids: the next id the database hands out must not collide.
+    call_command("seed", verbosity=0)
+    network = Network.objects.create(
+        name_ca="Xarxa nova", name_en="New network", slug_ca="xarxa-nova", slug_en="new-network"
+    )
+    assert network.pk > Network.objects.exclude(pk=network.pk).order_by("-pk").first().pk
+    assert Theme.objects.create(name_ca="Nou", name_en="New", slug_ca="nou", slug_en="new").pk

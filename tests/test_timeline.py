@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from actions.models import Action, Plan, ScheduledYear
-from tests.plans_support import _sequences_after_seed, grid_cells, make_plan, parse_html  # noqa: F401 (autouse)
+from tests.plans_support import grid_cells, make_plan, parse_html
 
 pytestmark = pytest.mark.django_db
 

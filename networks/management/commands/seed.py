@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import translation
 from modeltranslation.translator import NotRegistered, translator
 
@@ -74,11 +75,13 @@ class Command(BaseCommand):
     def handle(self, *args, fixtures, force, database, **options):
         paths = [fixture_path(name) for name in fixtures]
         loaded = {}
+        models = set()
         # Operators read this command's output in English, validation messages included.
         try:
             with translation.override("en"), transaction.atomic(using=database):
                 for path in paths:
-                    loaded[path.name] = self.load_file(path, database, force)
+                    loaded[path.name] = self.load_file(path, database, force, models)
+                self.reset_sequences(database, models)
         except FixtureProblem as problem:
             raise CommandError(f"Nothing was loaded. {problem}") from None
         for name, count in loaded.items():
@@ -87,7 +90,17 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(self.style.SUCCESS(f"{name}: {count} objects loaded."))
 
-    def load_file(self, path, database, force):
+    @staticmethod
+    def reset_sequences(database, models):
+        """Fixtures carry their primary keys; on PostgreSQL the id sequences must then move
+        past them, or the next row staff add collides with a seeded one (as loaddata does)."""
+        connection = connections[database]
+        statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+    def load_file(self, path, database, force, models):
         try:
             text = path.read_text(encoding="utf-8")
             objects = list(serializers.deserialize("json", text, using=database))
@@ -108,6 +121,7 @@ class Command(BaseCommand):
 
         for item in objects:
             obj = item.object
+            models.add(type(obj))
             try:
                 check_both_languages(obj)
                 obj.full_clean()
