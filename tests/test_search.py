@@ -1,0 +1,147 @@
+"""Search across the directory: accents, case and word endings do not matter, in either
+language, on SQLite (folded prefix match) and PostgreSQL (full-text, GIN-indexed)."""
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from networks.models import Event, Municipality, Network, Organisation
+from networks.search import fold, query_words
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _sequences_after_seed(db):
+    # See tests/test_public_pages.py: the seed leaves PostgreSQL sequences behind.
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    if connection.vendor == "postgresql":
+        models = [*apps.get_app_config("networks").get_models()]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+
+
+def organisation(name_ca, name_en=None, description_ca="", description_en=""):
+    slug = fold(name_ca).strip().replace(" ", "-")
+    return Organisation.objects.create(
+        name_ca=name_ca,
+        name_en=name_en or name_ca,
+        slug_ca=slug,
+        slug_en=f"{slug}-en",
+        description_ca=description_ca,
+        description_en=description_en,
+    )
+
+
+def names(queryset):
+    return [obj.name_ca for obj in queryset]
+
+
+def test_fold_and_stem():
+    assert fold("L'Àgora·Coop") == " l agora coop "
+    assert query_words("Cooperatives XARXES àgora") == ["cooperativ", "xarx", "agor"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("agora", "Àgora Cooperativa"),
+        ("ÀGORA", "Àgora Cooperativa"),
+        ("àgora", "Àgora Cooperativa"),
+        ("cooperativa", "Cooperatives Unides"),
+        ("cooperatives", "Àgora Cooperativa"),
+        ("economia", "Fundació Economía"),
+        ("unides", "Cooperatives Unides"),
+    ],
+)
+def test_accents_case_and_endings_do_not_matter(query, expected):
+    organisation("Àgora Cooperativa")
+    organisation("Cooperatives Unides")
+    organisation("Fundació Economía")
+    organisation("Res a veure")
+    found = names(Organisation.objects.search(query))
+    assert expected in found
+    assert "Res a veure" not in found
+
+
+def test_english_columns_are_searched_with_english_stemming():
+    organisation("Xarxa de Consum", "Consumer Networks")
+    organisation("Altres", "Others")
+    assert names(Organisation.objects.search("network")) == ["Xarxa de Consum"]
+    assert names(Organisation.objects.search("consumer networks")) == ["Xarxa de Consum"]
+
+
+def test_all_words_must_match():
+    organisation("Àgora Cooperativa")
+    organisation("Àgora Cultural")
+    assert names(Organisation.objects.search("agora cooperativa")) == ["Àgora Cooperativa"]
+
+
+def test_a_name_match_ranks_above_a_description_match():
+    organisation("Fundació Solidària", description_ca="Treballa amb cooperatives.")
+    organisation("Cooperatives del Camp")
+    assert names(Organisation.objects.search("cooperatives"))[0] == "Cooperatives del Camp"
+
+
+@pytest.mark.parametrize("query", ["", "   ", "%", "_", "\\", "\x00", "'", '"', "&|!:*()", "-"])
+def test_odd_queries_find_nothing_without_error(query):
+    organisation("Àgora Cooperativa")
+    assert list(Organisation.objects.search(query)) == []
+
+
+def test_place_names_match_by_word_prefix_without_stemming(seeded):
+    assert "Sant Cugat del Vallès" in names_of(Municipality.objects.search("sant cug valles"))
+    hospitalet = names_of(Municipality.objects.search("hospitalet"))
+    assert "L'Hospitalet de Llobregat" in hospitalet
+    # A stemmer would cut "agora" and "Àger" to the same stem; place names are not stemmed.
+    assert "Àger" not in names_of(Municipality.objects.search("agora"))
+
+
+def names_of(queryset):
+    return [str(obj) for obj in queryset]
+
+
+def test_seeded_directory_is_found_in_both_languages(seeded):
+    xmess = Network.objects.get(slug_ca="xmess")
+    assert xmess in Network.objects.search("municipis economia solidaria")
+    assert xmess in Network.objects.search("Municipalities solidarity economy")
+    assert xmess in Network.objects.search("xmess")
+    assert Event.objects.search("assemblea amposta").count() == 1
+
+
+def test_search_page_groups_results_by_kind(client, seeded):
+    body = client.get("/ca/cerca/?q=xmess").content.decode()
+    assert 'id="group-networks"' in body
+    assert 'id="group-events"' in body
+    with translation.override("ca"):
+        assert Network.objects.get(slug_ca="xmess").get_absolute_url() in body
+    body = client.get("/en/search/?q=barcelona").content.decode()
+    assert 'id="group-municipalities"' in body
+    assert 'id="group-organisations"' in body
+    assert "/en/municipalities/barcelona/" in body
+
+
+def test_search_page_with_nothing_found(client, seeded):
+    body = client.get("/en/search/?q=zzzzqqq").content.decode()
+    assert "0 results" in body
+    assert "Nothing matches" in body
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+@pytest.mark.parametrize("model", [Network, Organisation, Event, Municipality])
+def test_postgresql_search_uses_the_gin_index(seeded, model):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = model.objects.search("cooperativa").explain()
+    assert f"{model._meta.model_name}_search_gin" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_postgresql_websearch_syntax(seeded):
+    assert Network.objects.search('"compra pública"').count() >= 2
+    with_minus = Network.objects.search("compra -grup")
+    assert all("Grup" not in n.name_ca for n in with_minus)
+    assert Network.objects.search("rural or repair").count() >= 1
