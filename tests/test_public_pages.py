@@ -26,23 +26,6 @@ from networks.models import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _sequences_after_seed(db):
-    """`manage.py seed` saves rows with explicit ids and leaves PostgreSQL's sequences at 1,
-    so the next insert collides (reported; seed.py is not this suite's to change). Reset
-    them so tests that create rows can run after the session's seed."""
-    from django.apps import apps
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        models = [*apps.get_app_config("networks").get_models()]
-        models += [*apps.get_app_config("actions").get_models()]
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
-
-
 LIST_PAGES = {
     "networks:network_list": {"ca": "Xarxes", "en": "Networks"},
     "networks:organisation_list": {"ca": "Organitzacions", "en": "Organisations"},

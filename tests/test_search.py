@@ -11,19 +11,6 @@ from networks.search import fold, query_words
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _sequences_after_seed(db):
-    # See tests/test_public_pages.py: the seed leaves PostgreSQL sequences behind.
-    from django.apps import apps
-    from django.core.management.color import no_style
-
-    if connection.vendor == "postgresql":
-        models = [*apps.get_app_config("networks").get_models()]
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
-
-
 def organisation(name_ca, name_en=None, description_ca="", description_en=""):
     slug = fold(name_ca).strip().replace(" ", "-")
     return Organisation.objects.create(
