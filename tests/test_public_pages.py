@@ -358,6 +358,23 @@ def test_events_by_year(client, seeded):
     assert "Founding of XMESS" not in body
 
 
+@pytest.mark.parametrize("language", ["ca", "en"])
+def test_events_page_links_to_feeds_a_reader_and_a_calendar_can_open(client, seeded, language):
+    import feedparser
+    from icalendar import Calendar
+
+    body = client.get(f"/{language}/" + ("esdeveniments/" if language == "ca" else "events/"))
+    links = dict(re.findall(r'<a href="([^"]+)" type="([^"]+)"', body.content.decode()))
+    atom_url = next(url for url, kind in links.items() if kind == "application/atom+xml")
+    ical_url = next(url for url, kind in links.items() if kind == "text/calendar")
+    feed = feedparser.parse(client.get(atom_url).content)
+    assert not feed.bozo
+    assert feed.feed.language == language
+    assert any("XMESS" in entry.title for entry in feed.entries)
+    calendar = Calendar.from_ical(client.get(ical_url).content)
+    assert calendar.walk("VEVENT")
+
+
 @pytest.mark.parametrize(
     "query",
     [
