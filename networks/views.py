@@ -63,6 +63,22 @@ class NetworkListView(FilteredListView):
     filterset_class = filters.NetworkFilter
 
 
+def by_member(memberships):
+    """One row per member, alphabetical, with each of its roles in the order roles are listed.
+
+    A municipality can be a member, on the executive commission and in the promoting group
+    at once: a reader wants it once, with all three.
+    """
+    role_order = {role: index for index, role in enumerate(Membership.Role.values)}
+    rows = defaultdict(list)
+    for membership in memberships:
+        rows[membership.member].append(membership)
+    return [
+        (member, sorted(roles, key=lambda m: (role_order[m.role], m.start_year or 0)))
+        for member, roles in sorted(rows.items(), key=lambda row: str(row[0]).casefold())
+    ]
+
+
 class NetworkDetailView(DetailView):
     queryset = Network.objects.select_related("parent", "host").prefetch_related(
         "themes",
@@ -83,8 +99,8 @@ class NetworkDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         members = self.object.memberships.all()
-        context["organisation_memberships"] = [m for m in members if m.organisation_id]
-        context["municipality_memberships"] = [m for m in members if m.municipality_id]
+        context["organisation_members"] = by_member(m for m in members if m.organisation_id)
+        context["municipality_members"] = by_member(m for m in members if m.municipality_id)
         context["structured_data"] = structured_data.network(self.object, self.request)
         return context
 

@@ -240,6 +240,20 @@ def test_network_detail_shows_members_groups_funders_and_events(client, seeded):
     assert "2017–2021" in body
 
 
+def test_a_member_with_several_roles_is_listed_once_with_all_of_them(client, seeded):
+    xmess = Network.objects.get(slug_ca="xmess")
+    page = client.get(object_url(xmess, "ca")).content.decode()
+    barcelona = object_url(Municipality.objects.get(slug="barcelona"), "ca")
+    members = page[page.index('id="members-heading"') :]
+    assert members.count(f'href="{barcelona}"') == 1
+    row = members[members.index(f'href="{barcelona}"') :].split("</tr>")[0]
+    assert "Membre: des del 2017" in row
+    assert "Comissió executiva: des del 2017" in row
+    assert "Grup promotor" in row
+    # Strategic lines keep their own numbers, once.
+    assert '<li value="3"><strong>Compartir coneixement' in page
+
+
 def test_event_dates_are_correct_catalan(client, seeded):
     event = Event.objects.get(slug_ca="assemblea-xmess-amposta-2024")  # known to the month
     body = client.get(object_url(event, "ca")).content.decode()
