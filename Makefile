@@ -30,7 +30,8 @@ system-packages:
 	  || echo "Could not install gettext/chromium: install them with your package manager."; }
 
 messages: install system-packages
-	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity=0
+	# Compiling needs no secrets; DEBUG only lets settings load without a SECRET_KEY.
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity=0
 
 run: messages
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
