@@ -72,7 +72,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
-    def handle(self, *args, fixtures, force, database, **options):
+    def handle(self, *args, fixtures, force, database, verbosity, **options):
         paths = [fixture_path(name) for name in fixtures]
         loaded = {}
         models = set()
@@ -85,6 +85,8 @@ class Command(BaseCommand):
         except FixtureProblem as problem:
             raise CommandError(f"Nothing was loaded. {problem}") from None
         for name, count in loaded.items():
+            if verbosity == 0:
+                break
             if count is None:
                 self.stdout.write(f"{name}: already loaded, skipped (use --force to reload).")
             else:
