@@ -1,7 +1,16 @@
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
+from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xmess_site.settings")
 
 application = get_asgi_application()
+
+# Refuse to serve at start-up, not at the first request, when production has no key.
+if not settings.DEBUG and not os.environ.get("SECRET_KEY"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set: refusing to serve. Set it in the environment "
+        "(see .env.example), or set DEBUG=true for local development."
+    )
