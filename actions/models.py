@@ -250,16 +250,6 @@ class ActionQuerySet(models.QuerySet):
             Q(municipalities=municipality) | Q(line__plan__municipality=municipality)
         ).distinct()
 
-    def with_year_counts(self):
-        return self.annotate(
-            scheduled_count=Count("scheduled_years", distinct=True),
-            done_count=Count(
-                "scheduled_years",
-                filter=Q(scheduled_years__status=ScheduledYear.Status.DONE),
-                distinct=True,
-            ),
-        )
-
 
 class Action(models.Model):
     """One action of a line, in the order the plan lists them."""
