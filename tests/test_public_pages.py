@@ -240,6 +240,17 @@ def test_network_detail_shows_members_groups_funders_and_events(client, seeded):
     assert "2017–2021" in body
 
 
+def test_fundings_show_agreements_and_what_was_funded_on_every_page(client, seeded):
+    congress = Organisation.objects.get(name_en="Mobile Social Congress")
+    body = client.get(object_url(congress, "en")).content.decode()
+    assert "3 agreements" in body
+    assert "through three signed collaboration agreements" in body
+    make_ict = Network.objects.get(slug_en="make-ict-fair-consortium")
+    body = client.get(object_url(make_ict, "en")).content.decode()
+    assert "2017–2021" in body
+    assert "consortium of 11 European organisations" in body
+
+
 def test_a_member_with_several_roles_is_listed_once_with_all_of_them(client, seeded):
     xmess = Network.objects.get(slug_ca="xmess")
     page = client.get(object_url(xmess, "ca")).content.decode()
