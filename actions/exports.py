@@ -18,6 +18,8 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from networks.spreadsheets import csv_cell
+
 COLUMNS = [
     ("plan", _("Plan")),
     ("line", _("Line number")),
@@ -27,8 +29,6 @@ COLUMNS = [
     ("year", _("Year")),
     ("status", _("Status")),
 ]
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_rows(scheduled_years):
@@ -48,19 +48,13 @@ def export_rows(scheduled_years):
         }
 
 
-def _spreadsheet_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def csv_response(scheduled_years, filename):
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)  # RFC 4180: commas, quotes when needed, CRLF line ends
     writer.writerow([str(label) for _key, label in COLUMNS])
     for row in export_rows(scheduled_years):
-        writer.writerow([_spreadsheet_safe(row[key]) for key, _label in COLUMNS])
+        writer.writerow([csv_cell(row[key]) for key, _label in COLUMNS])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response["Content-Language"] = get_language()

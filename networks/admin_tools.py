@@ -12,8 +12,6 @@
 """
 
 import csv
-import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -42,6 +40,8 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import NotRegistered, translator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
+
+from .spreadsheets import csv_cell
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -210,22 +210,6 @@ class MissingTranslationFilter(admin.SimpleListFilter):
 
 
 # --- CSV export ------------------------------------------------------------------------------
-
-# A cell starting with one of these would run as a formula in a spreadsheet.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int | float | Decimal):
-        return str(value)
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def resolve(obj, accessor):
