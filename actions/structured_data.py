@@ -7,6 +7,8 @@ matches ours: planned, in progress, done, not done.
 
 from django.utils.translation import get_language
 
+from networks.structured_data import organisation_ref
+
 from .models import ScheduledYear
 
 ACTION_STATUS = {
@@ -17,17 +19,6 @@ ACTION_STATUS = {
 }
 
 
-def _organisation(organisation, request):
-    data = {
-        "@type": "Organization",
-        "name": organisation.name,
-        "url": request.build_absolute_uri(organisation.get_absolute_url()),
-    }
-    if organisation.website:
-        data["sameAs"] = organisation.website
-    return data
-
-
 def plan_data(plan, lines, request):
     data = {
         "@context": "https://schema.org",
@@ -36,7 +27,7 @@ def plan_data(plan, lines, request):
         "url": request.build_absolute_uri(plan.get_absolute_url()),
         "inLanguage": get_language(),
         "temporalCoverage": f"{plan.start_year}/{plan.end_year}",
-        "author": _organisation(plan.owner, request),
+        "author": organisation_ref(request, plan.owner),
         "hasPart": [
             {
                 "@type": "CreativeWork",
@@ -88,7 +79,7 @@ def action_data(action, scheduled_years, request):
         "@type": "Action",
         "name": f"{action.code} {action.title}",
         "url": request.build_absolute_uri(action.get_absolute_url()),
-        "agent": _organisation(plan.owner, request),
+        "agent": organisation_ref(request, plan.owner),
     }
     if action.description:
         data["description"] = action.description

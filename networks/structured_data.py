@@ -16,12 +16,14 @@ def _clean(data):
     return {key: value for key, value in data.items() if value not in ("", None, [], {})}
 
 
-def _organisation_ref(request, organisation):
+def organisation_ref(request, organisation):
+    """A reference to an organisation or network's own page (also used for plans' owners)."""
     return _clean(
         {
             "@type": "Organization",
             "name": organisation.name,
             "url": _url(request, organisation),
+            "sameAs": organisation.website,
         }
     )
 
@@ -40,10 +42,10 @@ def network(network, request):
         "foundingDate": network.founded_on.isoformat() if network.founded_on else None,
         "inLanguage": get_language(),
         "parentOrganization": (
-            _organisation_ref(request, network.parent) if network.parent_id else None
+            organisation_ref(request, network.parent) if network.parent_id else None
         ),
-        "subOrganization": [_organisation_ref(request, g) for g in network.working_groups.all()],
-        "member": [_organisation_ref(request, member) for member in members],
+        "subOrganization": [organisation_ref(request, g) for g in network.working_groups.all()],
+        "member": [organisation_ref(request, member) for member in members],
         "knowsAbout": [theme.name for theme in network.themes.all()],
     }
     return _clean(data)
@@ -59,10 +61,10 @@ def organisation(organisation, request):
         "description": organisation.description,
         "sameAs": [organisation.website] if organisation.website else [],
         "parentOrganization": (
-            _organisation_ref(request, organisation.parent) if organisation.parent_id else None
+            organisation_ref(request, organisation.parent) if organisation.parent_id else None
         ),
         "location": (_place(organisation.municipality) if organisation.municipality_id else None),
-        "memberOf": [_organisation_ref(request, m.network) for m in organisation.memberships.all()],
+        "memberOf": [organisation_ref(request, m.network) for m in organisation.memberships.all()],
         "knowsAbout": [theme.name for theme in organisation.themes.all()],
     }
     return _clean(data)
@@ -116,7 +118,7 @@ def event(event, request):
         "eventAttendanceMode": mode,
         "eventStatus": "https://schema.org/EventScheduled",
         "location": locations[0] if len(locations) == 1 else locations,
-        "organizer": [_organisation_ref(request, o) for o in event.organisers.all()],
+        "organizer": [organisation_ref(request, o) for o in event.organisers.all()],
         "about": [theme.name for theme in event.themes.all()],
         "inLanguage": get_language(),
     }
