@@ -42,12 +42,15 @@ def _start_of(date):
     return timezone.make_aware(datetime.datetime.combine(date, datetime.time()))
 
 
+def event_place(event):
+    return ", ".join(str(part) for part in (event.place, event.municipality) if part)
+
+
 def event_when_where(event):
     parts = [format_date(event.start_date, event.date_precision)]
     if event.end_date and event.end_date != event.start_date:
         parts[0] += " – " + format_date(event.end_date, event.date_precision)
-    place = ", ".join(str(p) for p in (event.place, event.municipality) if p)
-    if place:
+    if place := event_place(event):
         parts.append(place)
     if event.online:
         parts.append(gettext("online"))
@@ -188,8 +191,7 @@ def events_ical(request):
             f"DESCRIPTION:{ical_text(description)}",
             f"URL:{request.build_absolute_uri(event.get_absolute_url())}",
         ]
-        place = ", ".join(str(p) for p in (event.place, event.municipality) if p)
-        if place:
+        if place := event_place(event):
             lines.append(f"LOCATION:{ical_text(place)}")
         if event.last_changed:
             lines.append(f"LAST-MODIFIED:{_utc_stamp(event.last_changed)}")

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views import View
@@ -184,7 +183,7 @@ class TimelineView(TimelineMixin, View):
         urls = {}
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
-                path = reverse("actions:timeline", kwargs={"slug": self.plan.slug})
+                path = self.plan.get_timeline_url()
             urls[code] = f"{path}?{query}" if query else path
         return urls
 
@@ -217,12 +216,12 @@ class TimelineExportView(TimelineMixin, View):
             )
             if self.format == "csv":
                 return exports.csv_response(rows, filename)
-            timeline_path = reverse("actions:timeline", kwargs={"slug": self.plan.slug})
+            timeline_path = self.plan.get_timeline_url()
             query = self.filtered_query_string()
             return exports.json_response(
                 rows,
                 plan=self.plan,
-                filters={key: value for key, value in self.filterset.active.items()},
+                filters=dict(self.filterset.active),
                 url=request.build_absolute_uri(
                     f"{timeline_path}?{query}" if query else timeline_path
                 ),
