@@ -468,7 +468,11 @@ def test_robots_txt_points_to_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
-    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    body = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    # The admin is kept out of search engines in every language.
+    assert "Disallow: /ca/admin/" in body.splitlines()
+    assert "Disallow: /en/admin/" in body.splitlines()
 
 
 @pytest.mark.parametrize(
