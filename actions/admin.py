@@ -12,6 +12,7 @@ from networks.admin_tools import (
     TranslatedAdmin,
     editor_municipality,
 )
+from networks.imports.admin import ImportMixin
 
 from .models import Action, Axis, Line, Plan, ScheduledYear
 
@@ -107,7 +108,7 @@ class ActionAdmin(TranslatedAdmin):
 
 
 @admin.register(ScheduledYear)
-class ScheduledYearAdmin(MunicipalScopeMixin, TranslatedAdmin):
+class ScheduledYearAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     """The timeline: one row per action and year; statuses can be changed in the list."""
 
     list_display = ["code", "action_title", "year", "status"]

@@ -11,6 +11,7 @@ from .admin_tools import (
     UniqueMembershipFormSet,
     XmessAdmin,
 )
+from .imports.admin import ImportMixin
 from .models import (
     EditorProfile,
     Event,
@@ -53,7 +54,7 @@ class MunicipalityAdmin(XmessAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslatedAdmin):
+class OrganisationAdmin(ImportMixin, TranslatedAdmin):
     list_display = ["name", "kind", "municipality", "parent", "missing_translations"]
     list_filter = ["kind", MissingTranslationFilter, "themes"]
     list_select_related = ["municipality", "parent"]
@@ -99,7 +100,7 @@ class FundingInline(TranslationStackedInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(TranslatedAdmin):
+class NetworkAdmin(ImportMixin, TranslatedAdmin):
     list_display = ["name", "acronym", "kind", "scope", "parent", "missing_translations"]
     list_filter = ["kind", "scope", MissingTranslationFilter, "themes"]
     list_select_related = ["parent"]
@@ -139,7 +140,7 @@ class StrategicLineAdmin(TranslatedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(MunicipalScopeMixin, TranslatedAdmin):
+class MembershipAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     list_display = ["member", "network", "role", "start_year", "end_year"]
     list_filter = ["role", ("network", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["network", "organisation", "municipality"]
@@ -177,7 +178,7 @@ class FunderAdmin(TranslatedAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(TranslatedAdmin):
+class FundingAdmin(ImportMixin, TranslatedAdmin):
     list_display = ["funder", "target", "start_year", "end_year", "amount"]
     list_filter = ["funder", MissingTranslationFilter]
     list_select_related = ["funder", "network", "organisation", "event"]
@@ -190,7 +191,7 @@ class FundingAdmin(TranslatedAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(MunicipalScopeMixin, TranslatedAdmin):
+class EventAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     list_display = ["title", "start_date", "municipality", "online", "missing_translations"]
     list_filter = ["date_precision", "online", MissingTranslationFilter, "themes"]
     list_select_related = ["municipality"]
