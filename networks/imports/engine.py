@@ -137,8 +137,9 @@ def read_header(resource, header, report):
                 % {"name": name}
             )
     for names in resource.translated_pairs().values():
-        present = [name for name in names if name in seen]
-        if present and len(present) != len(names):
+        # The key column (slug_ca) alone is fine: it only says which entry the row is.
+        present = [name for name in names if name in seen and name not in resource.key]
+        if present and any(name not in seen for name in names):
             report.file_errors.append(
                 _(
                     "The column “%(present)s” needs %(missing)s too: translated texts are "
@@ -395,6 +396,7 @@ class Importer:
             m2m_history.objects.bulk_create(
                 m2m_history(
                     history=records[getattr(link, f"{source}_id")],
+                    id=link.pk,
                     **{
                         f"{source}_id": getattr(link, f"{source}_id"),
                         f"{target}_id": getattr(link, f"{target}_id"),
