@@ -330,3 +330,20 @@ def test_membership_rows_by_natural_keys(editor_client):
     assert response.context["report"].counts["created"] == 1
     confirm(editor_client, "networks_membership", response)
     assert Membership.objects.filter(network=network, organisation=org, start_year=2020).exists()
+
+
+def test_a_slug_taken_by_another_entry_or_twice_in_the_file_is_refused(editor_client):
+    taken = Organisation.objects.order_by("pk").first().slug_en
+    rows = good_rows()
+    rows[1][3] = taken
+    rows[2][3] = "same-slug"
+    rows.append(["Tercera", "Third", "tercera", "same-slug", "other", "", ""])
+    response = upload(editor_client, "networks_organisation", csv_bytes(rows))
+    errors = {
+        (r.row, column): message
+        for r in response.context["report"].errors_shown
+        for column, message in r.errors
+    }
+    assert set(errors) == {(2, "slug_en"), (4, "slug_en")}
+    assert taken in errors[(2, "slug_en")]
+    assert "3" in errors[(4, "slug_en")]

@@ -17,11 +17,12 @@ from itertools import batched
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import UniqueConstraint
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from .columns import same
+from .columns import clean_text, same
 from .files import ImportFileError
 from .models import ImportEntry, ImportRecord
 from .resources import LANGUAGE_CODES, RowKeyError
@@ -175,8 +176,11 @@ def run_import(resource, import_file, *, dry_run, sink=None):
                 user=resource.user,
             )
         importer = Importer(resource, columns, report, record)
-        for chunk in batched(enumerate(rows, start=2), CHUNK):
-            importer.process(chunk)
+        try:
+            for chunk in batched(enumerate(rows, start=2), CHUNK):
+                importer.process(chunk)
+        except Aborted:
+            pass  # the failing row is in the report; the transaction is rolled back below
         if report.rows == 0:
             report.file_errors.append(_("The file has column names but no rows."))
         if report.has_errors or dry_run:
@@ -191,6 +195,27 @@ def run_import(resource, import_file, *, dry_run, sink=None):
     return report
 
 
+class Aborted(Exception):
+    """The database refused a row that passed validation: nothing more can be written."""
+
+
+def single_unique_fields(model):
+    """Fields with an unconditional one-field unique constraint (per-language slugs).
+
+    They are checked for a whole chunk in one query instead of one query per row.
+    """
+    fields = []
+    for constraint in model._meta.constraints:
+        if (
+            isinstance(constraint, UniqueConstraint)
+            and len(constraint.fields) == 1
+            and constraint.condition is None
+            and not constraint.expressions
+        ):
+            fields.append(model._meta.get_field(constraint.fields[0]).attname)
+    return fields
+
+
 class Importer:
     def __init__(self, resource, columns, report, record):
         self.resource = resource
@@ -199,17 +224,62 @@ class Importer:
         self.record = record
         self.seen = {}  # key → first row: bounded by the file's rows, a few bytes each
         self.saved = []
+        self.links = []  # many-to-many rows of created entries, inserted per chunk
         self.pairs = resource.translated_pairs()
+        self.unique_fields = single_unique_fields(resource.model)
+        self.unique_seen = {name: {} for name in self.unique_fields}
+        self.taken = {}
 
     def process(self, chunk):
         parsed = [self.read(number, raw) for number, raw in chunk]
         parsed = [row for row in parsed if row is not None]
         keys = [key for _n, _c, key, errors in parsed if key is not None and not errors]
         existing = self.resource.existing(keys)
+        self.find_taken(parsed)
         for number, cells, key, errors in parsed:
             self.process_row(number, cells, key, errors, existing)
+        self.write_links()
         if self.record is not None:
             self.write_history()
+
+    def find_taken(self, parsed):
+        """{field: {value: pk}} of the chunk's unique values already in the database."""
+        model = self.resource.model
+        for name in self.unique_fields:
+            values = {clean_text(cells.get(name, "")) for _n, cells, _k, _e in parsed} - {""}
+            self.taken[name] = (
+                dict(
+                    model._default_manager.filter(**{f"{name}__in": values}).values_list(name, "pk")
+                )
+                if values
+                else {}
+            )
+
+    def unique_errors(self, obj, number):
+        errors = []
+        for name in self.unique_fields:
+            value = getattr(obj, name)
+            if value in (None, ""):
+                continue
+            owner = self.taken[name].get(value)
+            first = self.unique_seen[name].setdefault(value, number)
+            if owner is not None and owner != obj.pk:
+                errors.append(
+                    (name, _("“%(value)s” is already used by another entry.") % {"value": value})
+                )
+            elif first != number:
+                errors.append(
+                    (
+                        name,
+                        _("“%(value)s” is also in row %(row)s.") % {"value": value, "row": first},
+                    )
+                )
+        return errors
+
+    def write_links(self):
+        for through, links in self.links:
+            through.objects.bulk_create(links)
+        self.links = []
 
     def read(self, number, raw):
         if not any(cell.strip() for cell in raw):
@@ -286,9 +356,9 @@ class Importer:
             self.report.add(RowResult(number, UNCHANGED, label))
             return
         if not errors:
-            errors += self.validate(obj)
+            errors += self.validate(obj, number)
         if not errors:
-            errors += self.save(obj, m2m)
+            self.save(obj, m2m, created, RowResult(number, ERROR, label, errors=errors))
         if errors:
             self.report.add(RowResult(number, ERROR, label, errors=errors))
             return
@@ -316,16 +386,17 @@ class Importer:
                         )
         return errors
 
-    def validate(self, obj):
+    def validate(self, obj, number):
         try:
-            obj.full_clean()
+            obj.full_clean(validate_constraints=False)
+            obj.validate_constraints(exclude=set(self.unique_fields))
         except ValidationError as error:
             return [
                 (self.column_for(name), message)
                 for name, messages in error.message_dict.items()
                 for message in messages
             ]
-        return []
+        return self.unique_errors(obj, number)
 
     def column_for(self, field_name):
         by_name = self.resource.by_name
@@ -342,18 +413,35 @@ class Importer:
         ]
         return " / ".join(names) or field_name
 
-    def save(self, obj, m2m):
+    def save(self, obj, m2m, created, failure):
+        # No savepoint per row (two more queries each): rows reach the database validated,
+        # and if one is refused anyway the whole import stops and is rolled back.
         obj.skip_history_when_saving = True  # history is written in bulk per chunk
         try:
-            with transaction.atomic():
-                obj.save()
-                for column, value in m2m.items():
-                    getattr(obj, column.field.name).set(value)
-        except (DatabaseError, ValidationError) as error:
-            return [("", error_text(error))]
+            obj.save()
+            for column, value in m2m.items():
+                manager = getattr(obj, column.field.name)
+                if created:
+                    source = column.field.m2m_field_name()
+                    target = column.field.m2m_reverse_field_name()
+                    through = manager.through
+                    self.links.append(
+                        (
+                            through,
+                            [
+                                through(**{f"{source}_id": obj.pk, f"{target}_id": pk})
+                                for pk in value
+                            ],
+                        )
+                    )
+                else:
+                    manager.set(value)
+        except DatabaseError as error:
+            failure.errors.append(("", error_text(error)))
+            self.report.add(failure)
+            raise Aborted from error
         finally:
             del obj.skip_history_when_saving
-        return []
 
     def write_history(self):
         """One history record per created or changed entry, as the importing user."""
