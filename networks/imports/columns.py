@@ -180,6 +180,22 @@ class KeyCache:
             )
         return self.by_pk[pk] or ""
 
+    def prefetch(self, keys):
+        """Resolve many keys in one query (a chunk's worth), when there is one lookup."""
+        missing = {self.normalise(key) for key in keys} - set(self.by_key) - {""}
+        if not missing or len(self.lookups) != 1:
+            return
+        lookup = self.lookups[0]
+        rows = self.model._default_manager.filter(**{f"{lookup}__in": missing})
+        counts = {}
+        for key, pk in rows.values_list(lookup, "pk"):
+            counts[key] = counts.get(key, 0) + 1
+            self.by_key[key] = pk
+            self.by_pk.setdefault(pk, key)
+        for key, count in counts.items():
+            if count > 1:
+                del self.by_key[key]  # ambiguous: pk_for reports it
+
     def forget(self):
         """Rows created inside a rolled-back preview must not be found again."""
         self.by_key.clear()
@@ -222,6 +238,9 @@ class RefColumn(Column):
         text = clean_text(text)
         return self.resolve(text) if text else None
 
+    def prefetch(self, texts):
+        self.keys.prefetch(clean_text(text) for text in texts)
+
     def display(self, value):
         return self.keys.key_for(value)
 
@@ -255,6 +274,10 @@ class ManyColumn(RefColumn):
                 % {"what": self.what, "values": ", ".join(f"“{key}”" for key in missing)}
             )
         return frozenset(pks)
+
+    def prefetch(self, texts):
+        keys = (key.strip() for text in texts for key in clean_text(text).split(LIST_SEPARATOR))
+        self.keys.prefetch(keys)
 
     def current(self, obj):
         if obj.pk is None:

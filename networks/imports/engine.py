@@ -22,7 +22,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from .columns import clean_text, same
+from .columns import RefColumn, clean_text, same
 from .files import ImportFileError
 from .models import ImportEntry, ImportRecord
 from .resources import LANGUAGE_CODES, RowKeyError
@@ -224,7 +224,7 @@ class Importer:
         self.record = record
         self.seen = {}  # key → first row: bounded by the file's rows, a few bytes each
         self.saved = []
-        self.links = []  # many-to-many rows of created entries, inserted per chunk
+        self.links = {}  # through model → links of created entries, inserted per chunk
         self.pairs = resource.translated_pairs()
         self.unique_fields = single_unique_fields(resource.model)
         self.unique_seen = {name: {} for name in self.unique_fields}
@@ -236,6 +236,9 @@ class Importer:
         keys = [key for _n, _c, key, errors in parsed if key is not None and not errors]
         existing = self.resource.existing(keys)
         self.find_taken(parsed)
+        for column in self.resource.columns:
+            if isinstance(column, RefColumn):
+                column.prefetch(cells.get(column.name, "") for _n, cells, _k, _e in parsed)
         for number, cells, key, errors in parsed:
             self.process_row(number, cells, key, errors, existing)
         self.write_links()
@@ -277,9 +280,9 @@ class Importer:
         return errors
 
     def write_links(self):
-        for through, links in self.links:
+        for through, links in self.links.items():
             through.objects.bulk_create(links)
-        self.links = []
+        self.links = {}
 
     def read(self, number, raw):
         if not any(cell.strip() for cell in raw):
@@ -387,8 +390,18 @@ class Importer:
         return errors
 
     def validate(self, obj, number):
+        # References read from the file were found by their keys just now: Django need not
+        # check again, one query per reference, that they exist.
+        found = [
+            column.field.name
+            for column in self.resource.columns
+            if isinstance(column, RefColumn)
+            and not column.is_m2m
+            and getattr(column, "field", None) is not None
+            and getattr(obj, column.attname) is not None
+        ]
         try:
-            obj.full_clean(validate_constraints=False)
+            obj.full_clean(exclude=found, validate_constraints=False)
             obj.validate_constraints(exclude=set(self.unique_fields))
         except ValidationError as error:
             return [
@@ -425,14 +438,8 @@ class Importer:
                     source = column.field.m2m_field_name()
                     target = column.field.m2m_reverse_field_name()
                     through = manager.through
-                    self.links.append(
-                        (
-                            through,
-                            [
-                                through(**{f"{source}_id": obj.pk, f"{target}_id": pk})
-                                for pk in value
-                            ],
-                        )
+                    self.links.setdefault(through, []).extend(
+                        through(**{f"{source}_id": obj.pk, f"{target}_id": pk}) for pk in value
                     )
                 else:
                     manager.set(value)
