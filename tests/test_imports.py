@@ -347,3 +347,15 @@ def test_a_slug_taken_by_another_entry_or_twice_in_the_file_is_refused(editor_cl
     assert set(errors) == {(2, "slug_en"), (4, "slug_en")}
     assert taken in errors[(2, "slug_en")]
     assert "3" in errors[(4, "slug_en")]
+
+
+def test_a_row_may_refer_to_an_entry_created_earlier_in_the_same_file(editor_client):
+    rows = good_rows()
+    rows[0].append("parent")
+    rows[1].append("")
+    rows[2].append("coop-nova")
+    response = upload(editor_client, "networks_organisation", csv_bytes(rows))
+    assert response.context["report"].counts["created"] == 2
+    confirm(editor_client, "networks_organisation", response)
+    child = Organisation.objects.get(slug_ca="associacio-veina")
+    assert child.parent.slug_ca == "coop-nova"

@@ -229,6 +229,19 @@ class Importer:
         self.unique_fields = single_unique_fields(resource.model)
         self.unique_seen = {name: {} for name in self.unique_fields}
         self.taken = {}
+        # New entries are inserted in bulk, one query per chunk; a row that refers to one of
+        # them (an organisation's parent in the same file) first has them inserted.
+        self.pending = []
+        self.pending_keys = set()
+        model = resource.model
+        self.self_refs = [
+            column
+            for column in resource.columns
+            if isinstance(column, RefColumn) and column.field.related_model is model
+        ]
+        self.self_ref_names = {
+            lookup.split("__")[0] for column in self.self_refs for lookup in column.lookups
+        }
 
     def process(self, chunk):
         parsed = [self.read(number, raw) for number, raw in chunk]
@@ -240,10 +253,43 @@ class Importer:
             if isinstance(column, RefColumn):
                 column.prefetch(cells.get(column.name, "") for _n, cells, _k, _e in parsed)
         for number, cells, key, errors in parsed:
+            if self.pending and self.refers_to_pending(cells):
+                self.insert_pending()
             self.process_row(number, cells, key, errors, existing)
+        self.insert_pending()
         self.write_links()
         if self.record is not None:
             self.write_history()
+        self.saved = []  # a preview keeps nothing per row beyond the report's first rows
+
+    def refers_to_pending(self, cells):
+        for column in self.self_refs:
+            for key in clean_text(cells.get(column.name, "")).split(";"):
+                if key.strip() and key.strip().casefold() in self.pending_keys:
+                    return True
+        return False
+
+    def insert_pending(self):
+        if not self.pending:
+            return
+        try:
+            self.resource.model._default_manager.bulk_create([obj for _n, obj, _m in self.pending])
+        except DatabaseError as error:
+            failure = _("This row or one of the next %(count)s could not be written: %(reason)s")
+            first = self.pending[0][0]
+            reason = failure % {"count": len(self.pending) - 1, "reason": error_text(error)}
+            self.report.add(RowResult(first, ERROR, "", errors=[("", reason)]))
+            raise Aborted from error
+        for _number, obj, m2m in self.pending:
+            for column, value in m2m.items():
+                manager = getattr(obj, column.field.name)
+                source = column.field.m2m_field_name()
+                target = column.field.m2m_reverse_field_name()
+                self.links.setdefault(manager.through, []).extend(
+                    manager.through(**{f"{source}_id": obj.pk, f"{target}_id": pk}) for pk in value
+                )
+        self.pending = []
+        self.pending_keys = set()
 
     def find_taken(self, parsed):
         """{field: {value: pk}} of the chunk's unique values already in the database."""
@@ -361,7 +407,7 @@ class Importer:
         if not errors:
             errors += self.validate(obj, number)
         if not errors:
-            self.save(obj, m2m, created, RowResult(number, ERROR, label, errors=errors))
+            self.save(obj, m2m, created, RowResult(number, ERROR, label, errors=errors), cells)
         if errors:
             self.report.add(RowResult(number, ERROR, label, errors=errors))
             return
@@ -426,23 +472,21 @@ class Importer:
         ]
         return " / ".join(names) or field_name
 
-    def save(self, obj, m2m, created, failure):
+    def save(self, obj, m2m, created, failure, cells):
+        if created:
+            self.pending.append((failure.row, obj, m2m))
+            for name in self.self_ref_names:
+                text = clean_text(cells.get(name, "")).casefold()
+                if text:
+                    self.pending_keys.add(text)
+            return
         # No savepoint per row (two more queries each): rows reach the database validated,
         # and if one is refused anyway the whole import stops and is rolled back.
         obj.skip_history_when_saving = True  # history is written in bulk per chunk
         try:
             obj.save()
             for column, value in m2m.items():
-                manager = getattr(obj, column.field.name)
-                if created:
-                    source = column.field.m2m_field_name()
-                    target = column.field.m2m_reverse_field_name()
-                    through = manager.through
-                    self.links.setdefault(through, []).extend(
-                        through(**{f"{source}_id": obj.pk, f"{target}_id": pk}) for pk in value
-                    )
-                else:
-                    manager.set(value)
+                getattr(obj, column.field.name).set(value)
         except DatabaseError as error:
             failure.errors.append(("", error_text(error)))
             self.report.add(failure)
