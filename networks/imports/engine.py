@@ -233,6 +233,7 @@ class Importer:
         # them (an organisation's parent in the same file) first has them inserted.
         self.pending = []
         self.pending_keys = set()
+        self.updates = []  # changed entries, updated in bulk per chunk
         model = resource.model
         self.self_refs = [
             column
@@ -257,6 +258,7 @@ class Importer:
                 self.insert_pending()
             self.process_row(number, cells, key, errors, existing)
         self.insert_pending()
+        self.update_pending()
         self.write_links()
         if self.record is not None:
             self.write_history()
@@ -290,6 +292,21 @@ class Importer:
                 )
         self.pending = []
         self.pending_keys = set()
+
+    def update_pending(self):
+        if not self.updates:
+            return
+        fields = sorted({name for _n, _obj, names in self.updates for name in names})
+        try:
+            self.resource.model._default_manager.bulk_update(
+                [obj for _n, obj, _names in self.updates], fields
+            )
+        except DatabaseError as error:
+            failure = _("This row or one of the next %(count)s could not be written: %(reason)s")
+            reason = failure % {"count": len(self.updates) - 1, "reason": error_text(error)}
+            self.report.add(RowResult(self.updates[0][0], ERROR, "", errors=[("", reason)]))
+            raise Aborted from error
+        self.updates = []
 
     def find_taken(self, parsed):
         """{field: {value: pk}} of the chunk's unique values already in the database."""
@@ -407,7 +424,8 @@ class Importer:
         if not errors:
             errors += self.validate(obj, number)
         if not errors:
-            self.save(obj, m2m, created, RowResult(number, ERROR, label, errors=errors), cells)
+            failure = RowResult(number, ERROR, label, errors=errors)
+            self.save(obj, m2m, created, failure, cells, changed)
         if errors:
             self.report.add(RowResult(number, ERROR, label, errors=errors))
             return
@@ -472,7 +490,13 @@ class Importer:
         ]
         return " / ".join(names) or field_name
 
-    def save(self, obj, m2m, created, failure, cells):
+    def save(self, obj, m2m, created, failure, cells, changed):
+        fields = {self.resource.by_name[name].field.name for name in changed}
+        # modeltranslation keeps the untranslated column too; save() would write it.
+        fields |= {base for base, names in self.pairs.items() if set(names) & set(changed)}
+        if not created and not m2m:
+            self.updates.append((failure.row, obj, fields))
+            return
         if created:
             self.pending.append((failure.row, obj, m2m))
             for name in self.self_ref_names:
