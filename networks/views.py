@@ -63,16 +63,17 @@ class NetworkListView(FilteredListView):
     filterset_class = filters.NetworkFilter
 
 
-def by_member(memberships):
+def by_member(memberships, key=lambda membership: membership.member):
     """One row per member, alphabetical, with each of its roles in the order roles are listed.
 
     A municipality can be a member, on the executive commission and in the promoting group
-    at once: a reader wants it once, with all three.
+    at once: a reader wants it once, with all three. ``key`` groups by something else (a
+    municipality's page groups its roles by network).
     """
     role_order = {role: index for index, role in enumerate(Membership.Role.values)}
     rows = defaultdict(list)
     for membership in memberships:
-        rows[membership.member].append(membership)
+        rows[key(membership)].append(membership)
     return [
         (member, sorted(roles, key=lambda m: (role_order[m.role], m.start_year or 0)))
         for member, roles in sorted(rows.items(), key=lambda row: str(row[0]).casefold())
@@ -94,6 +95,7 @@ class NetworkDetailView(DetailView):
         ),
         Prefetch("events", queryset=Event.objects.select_related("municipality")),
         Prefetch("plan_actions", queryset=Action.objects.select_related("line__plan").order_by()),
+        "reported_member_counts",
     )
 
     def get_context_data(self, **kwargs):
@@ -101,6 +103,10 @@ class NetworkDetailView(DetailView):
         members = self.object.memberships.all()
         context["organisation_members"] = by_member(m for m in members if m.organisation_id)
         context["municipality_members"] = by_member(m for m in members if m.municipality_id)
+        # Set against the figures the sources give, so nobody takes the list as complete.
+        context["recorded_members"] = len(
+            {m.member for m in members if m.role == Membership.Role.MEMBER}
+        )
         context["structured_data"] = structured_data.network(self.object, self.request)
         return context
 
@@ -154,7 +160,10 @@ class MunicipalityListView(FilteredListView):
 
 class MunicipalityDetailView(DetailView):
     queryset = Municipality.objects.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("network")),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("network").order_by("network__name_ca"),
+        ),
         Prefetch("organisations", queryset=Organisation.objects.order_by("name_ca")),
         "events",
         "plans",
@@ -168,6 +177,7 @@ class MunicipalityDetailView(DetailView):
             .prefetch_related("scheduled_years")
         )
         context["actions_by_year"], context["unscheduled_actions"] = actions_by_year(actions)
+        context["networks"] = by_member(self.object.memberships.all(), key=lambda m: m.network)
         return context
 
 

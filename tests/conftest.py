@@ -2,7 +2,9 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 BROWSER_FLAGS = [
     "--no-sandbox",
@@ -19,6 +21,15 @@ BROWSER_FLAGS = [
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to an /en/ page activates English
+    in the thread, and a later test reading translated fields would otherwise see English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
