@@ -122,6 +122,7 @@ def event(event, request):
         "eventStatus": "https://schema.org/EventScheduled",
         "location": locations[0] if len(locations) == 1 else locations,
         "organizer": [organisation_ref(request, o) for o in event.organisers.all()],
+        "performer": [organisation_ref(request, o) for o in event.participants.all()],
         "about": [theme.name for theme in event.themes.all()],
         "inLanguage": get_language(),
     }

@@ -10,6 +10,8 @@ from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -18,6 +20,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from actions.models import Action, Plan
 
 from . import filters, structured_data
+from .dates import event_dates
 from .models import (
     Event,
     Funder,
@@ -28,7 +31,8 @@ from .models import (
     Organisation,
     Theme,
 )
-from .search import MAX_QUERY_LENGTH
+from .search import MAX_QUERY_LENGTH, SearchSection, registered_sections
+from .search import search as full_text_search
 
 
 class FilteredListView(ListView):
@@ -126,6 +130,7 @@ class OrganisationDetailView(DetailView):
         Prefetch("memberships", queryset=Membership.objects.select_related("network")),
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
         Prefetch("organised_events", queryset=Event.objects.select_related("municipality")),
+        Prefetch("events_taken_part_in", queryset=Event.objects.select_related("municipality")),
         "plans",
         Prefetch("plan_actions", queryset=Action.objects.select_related("line__plan").order_by()),
     )
@@ -202,6 +207,7 @@ class EventListView(FilteredListView):
 class EventDetailView(DetailView):
     queryset = Event.objects.select_related("municipality").prefetch_related(
         "organisers",
+        "participants",
         "networks",
         "themes",
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
@@ -249,19 +255,52 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"].strip()
 
 
+def _summary(obj):
+    return getattr(obj, "summary", "")
+
+
 class SearchView(TemplateView):
-    """One query across every kind of entry, grouped by kind, best matches first."""
+    """One query across every kind of entry, grouped by kind, best matches first.
+
+    The directory's own kinds come first, then the sections other apps register (plans,
+    lines and actions: see networks.search.register_section).
+    """
 
     template_name = "networks/search.html"
     per_kind = 8
     kinds = [
-        ("networks", _("Networks"), Network, "networks:network_list"),
-        ("organisations", _("Organisations"), Organisation, "networks:organisation_list"),
-        ("funders", _("Funders"), Funder, "networks:funder_list"),
-        ("municipalities", _("Municipalities"), Municipality, "networks:municipality_list"),
-        ("events", _("Events"), Event, "networks:event_list"),
-        ("themes", _("Themes"), Theme, None),
+        SearchSection(
+            "networks", _("Networks"), Network.objects.all, None, "networks:network_list", _summary
+        ),
+        SearchSection(
+            "organisations",
+            _("Organisations"),
+            Organisation.objects.all,
+            None,
+            "networks:organisation_list",
+        ),
+        SearchSection("funders", _("Funders"), Funder.objects.all, None, "networks:funder_list"),
+        SearchSection(
+            "municipalities",
+            _("Municipalities"),
+            Municipality.objects.all,
+            None,
+            "networks:municipality_list",
+        ),
+        SearchSection(
+            "events", _("Events"), Event.objects.all, None, "networks:event_list", event_dates
+        ),
+        SearchSection("themes", _("Themes"), Theme.objects.all, None),
     ]
+
+    def sections(self):
+        return [*self.kinds, *registered_sections()]
+
+    def find(self, section, query):
+        queryset = section.queryset()
+        if section.fields is None:
+            return queryset.search(query)
+        return full_text_search(queryset, query, section.fields)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -273,16 +312,23 @@ class SearchView(TemplateView):
         query = form.cleaned_data["q"] if form.is_valid() else ""
         groups = []
         if query:
-            for key, label, model, list_url in self.kinds:
-                matches = list(model.objects.search(query)[: self.per_kind + 1])
+            for section in self.sections():
+                matches = list(self.find(section, query)[: self.per_kind + 1])
                 if matches:
                     groups.append(
                         {
-                            "key": key,
-                            "label": label,
-                            "results": matches[: self.per_kind],
+                            "key": section.key,
+                            "label": section.label,
+                            "results": [
+                                {
+                                    "object": match,
+                                    "url": match.get_absolute_url(),
+                                    "detail": section.detail(match) if section.detail else "",
+                                }
+                                for match in matches[: self.per_kind]
+                            ],
                             "more": len(matches) > self.per_kind,
-                            "list_url": list_url,
+                            "list_url": section.list_url,
                         }
                     )
         context.update(form=form, query=query, groups=groups)
@@ -297,6 +343,16 @@ def root_redirect(request):
     if language not in codes:
         language = settings.LANGUAGE_CODE
     return HttpResponseRedirect(f"/{language}/")
+
+
+def page_not_found(request, exception):
+    """The 404 page: its language links lead to the home page in each language, since
+    the missing address has no counterpart in the other language."""
+    home = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            home[code] = reverse("home")
+    return render(request, "404.html", {"alternate_urls": home}, status=404)
 
 
 @require_GET
