@@ -422,3 +422,61 @@ def test_search_stems_english_inflections(client, seeded):
     body = client.get(url("networks:search", "en"), {"q": "repairing"}).content.decode()
     with translation.override("en"):
         assert repair.get_absolute_url() in body
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def test_not_found_claims_no_canonical_and_its_language_links_lead_home(client, db):
+    for language, other in (("ca", "en"), ("en", "ca")):
+        response = client.get(f"/{language}/no-such-page/")
+        assert response.status_code == 404
+        body = response.content.decode()
+        assert 'rel="canonical"' not in body
+        assert "no-such-page" not in body.split("</head>")[0]
+        switcher = body[body.index('class="language-switcher"') :].split("</nav>")[0]
+        assert "no-such-page" not in switcher
+        assert f'href="{url("home", other)}"' in switcher
+
+
+def test_every_search_landmark_has_its_own_name(client, seeded):
+    for language in ("ca", "en"):
+        for path in (url("home", language), url("networks:search", language) + "?q=xarxa"):
+            body = client.get(path).content.decode()
+            forms = re.findall(r"<form[^>]*role=\"search\"[^>]*>", body)
+            assert len(forms) == 2, path
+            names = []
+            for form in forms:
+                label = re.search(r'aria-label="([^"]+)"', form)
+                labelledby = re.search(r'aria-labelledby="([^"]+)"', form)
+                assert label or labelledby, form
+                if labelledby:
+                    element = re.search(rf'id="{labelledby[1]}"[^>]*>(.*?)</', body, re.S)
+                    assert element, labelledby[1]
+                    names.append(element[1].strip())
+                else:
+                    names.append(label[1])
+            assert len(set(names)) == len(names), names
+
+
+def test_admin_login_has_a_heading(client, db):
+    for language in ("ca", "en"):
+        body = client.get(url("admin:login", language)).content.decode()
+        assert re.search(r"<h1>[^<]+</h1>", body)
+
+
+def test_the_result_count_stands_next_to_the_nothing_found_message(client, seeded):
+    for name in (
+        "networks:network_list",
+        "networks:organisation_list",
+        "networks:funder_list",
+        "networks:municipality_list",
+        "networks:event_list",
+    ):
+        body = client.get(url(name, "en"), {"q": "zzzzqqq"}).content.decode()
+        results = body[body.index('id="results-heading"') :]
+        count, empty = results.index('class="result-count"'), results.index('class="empty"')
+        # Nothing but the count's own paragraph between them.
+        between = results[count:empty]
+        assert between.count("<p") == 1 and "<form" not in between, name
+        assert "0 results" in between
