@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def feed_url(name, lang, **kwargs):
     with translation.override(lang):
-        return reverse(f"actions:{name}", kwargs=kwargs or None)
+        return reverse(name, kwargs=kwargs or None)
 
 
 def parse_atom(client, url):
@@ -31,8 +31,8 @@ def parse_atom(client, url):
 
 
 def test_event_feeds_are_valid_atom_in_each_language(client, seeded):
-    ca = parse_atom(client, feed_url("events_feed", "ca"))
-    en = parse_atom(client, feed_url("events_feed", "en"))
+    ca = parse_atom(client, feed_url("networks:events_feed", "ca"))
+    en = parse_atom(client, feed_url("networks:events_feed", "en"))
     assert ca.feed.title == "Xarxa ESS: esdeveniments"
     assert en.feed.title == "Xarxa ESS: events"
     assert ca.feed.language == "ca" and en.feed.language == "en"
@@ -50,7 +50,7 @@ def test_event_feeds_are_valid_atom_in_each_language(client, seeded):
 
 
 def test_event_calendar_parses_and_holds_only_events_known_to_the_day(client, seeded):
-    response = client.get(feed_url("events_ical", "ca"))
+    response = client.get(feed_url("networks:events_ical", "ca"))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     raw = response.content
     assert all(len(line) <= 75 for line in raw.split(b"\r\n")), "lines folded at 75 octets"
@@ -64,7 +64,7 @@ def test_event_calendar_parses_and_holds_only_events_known_to_the_day(client, se
     assert vevent.decoded("DTEND") == datetime.date(2015, 10, 24)  # exclusive end: 2 days
     assert str(vevent["SUMMARY"]) == meeting.title_ca
     assert not any("Amposta" in str(e["SUMMARY"]) for e in events.values())  # month only
-    english = icalendar.Calendar.from_ical(client.get(feed_url("events_ical", "en")).content)
+    english = icalendar.Calendar.from_ical(client.get(feed_url("networks:events_ical", "en")).content)
     assert {str(e["UID"]) for e in english.walk("VEVENT")} == set(events)  # same events
     assert "1st International Meeting on Municipalism and Solidarity Economy" in {
         str(e["SUMMARY"]) for e in english.walk("VEVENT")
@@ -81,7 +81,7 @@ def test_calendar_escapes_and_folds_text(client, db):
         description_ca="Primera línia\nSegona línia amb \\ barra",
         description_en="x",
     )
-    calendar = icalendar.Calendar.from_ical(client.get(feed_url("events_ical", "ca")).content)
+    calendar = icalendar.Calendar.from_ical(client.get(feed_url("networks:events_ical", "ca")).content)
     (vevent,) = [e for e in calendar.walk("VEVENT") if e["URL"].endswith("/jornada/")]
     assert str(vevent["SUMMARY"]).startswith("Jornada; economia, cures i «comunitat» — llarga")
     assert str(vevent["SUMMARY"]).endswith("llarga ")
@@ -126,7 +126,7 @@ def test_status_changes_are_the_records_whose_status_moved(plan_with_history):
 
 
 def test_plan_changes_feed_in_each_language(client, plan_with_history):
-    en = parse_atom(client, feed_url("changes_feed", "en"))
+    en = parse_atom(client, feed_url("actions:changes_feed", "en"))
     assert [entry.title for entry in en.entries] == [
         "3.2, 2021: planned → not done",
         "3.2, 2020: in progress → done",
@@ -134,7 +134,7 @@ def test_plan_changes_feed_in_each_language(client, plan_with_history):
     ]
     assert en.entries[0].link.endswith("/en/plans/plan-a/lines/3/actions/2/")
     assert len({entry.id for entry in en.entries}) == 3
-    ca = parse_atom(client, feed_url("changes_feed", "ca"))
+    ca = parse_atom(client, feed_url("actions:changes_feed", "ca"))
     assert ca.entries[0].title == "3.2, 2021: programada → no feta"
     assert ca.entries[0].link.endswith("/ca/plans/pla-a/linies/3/accions/2/")
     assert ca.feed.title == "Xarxa ESS: canvis d'estat de les accions dels plans"
@@ -145,26 +145,26 @@ def test_per_plan_feed_holds_only_that_plan(client, plan_with_history, seeded):
     scheduled = ScheduledYear.objects.of_plan(seed_plan).first()
     scheduled.status = ScheduledYear.Status.IN_PROGRESS
     scheduled.save()
-    feed = parse_atom(client, feed_url("plan_changes_feed", "en", slug="plan-a"))
+    feed = parse_atom(client, feed_url("actions:plan_changes_feed", "en", slug="plan-a"))
     assert len(feed.entries) == 3
-    feed = parse_atom(client, feed_url("plan_changes_feed", "en", slug=seed_plan.slug_en))
+    feed = parse_atom(client, feed_url("actions:plan_changes_feed", "en", slug=seed_plan.slug_en))
     assert [entry.title for entry in feed.entries] == ["11.1, 2017: planned → in progress"]
     assert feed.feed.title.startswith("Status changes: The Impetus Plan")
-    assert client.get(feed_url("plan_changes_feed", "en", slug="nope")).status_code == 404
+    assert client.get(feed_url("actions:plan_changes_feed", "en", slug="nope")).status_code == 404
 
 
 def test_seed_plan_has_no_status_changes(client, seeded):
     """The seed records no outcome: loading it is not a change of status."""
-    assert parse_atom(client, feed_url("changes_feed", "en")).entries == []
+    assert parse_atom(client, feed_url("actions:changes_feed", "en")).entries == []
 
 
 def test_feed_queries_are_bounded(client, plan_with_history, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
-        client.get(feed_url("changes_feed", "en"))
+        client.get(feed_url("actions:changes_feed", "en"))
     with django_assert_max_num_queries(2):
-        client.get(feed_url("events_feed", "en"))
+        client.get(feed_url("networks:events_feed", "en"))
     with django_assert_max_num_queries(2):
-        client.get(feed_url("events_ical", "en"))
+        client.get(feed_url("networks:events_ical", "en"))
 
 
 def test_plan_pages_advertise_the_feeds(client, plan_with_history):
