@@ -9,6 +9,7 @@
 import datetime
 from urllib.parse import urlsplit
 
+import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Subquery
@@ -75,72 +76,36 @@ class EventsFeed(Feed):
         return item.last_changed or _start_of(item.start_date)
 
 
-# --- iCalendar (RFC 5545), written by hand: a few properties, escaped and folded ----------
-
-
-def ical_text(value):
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def ical_fold(line):
-    """Split a content line into lines of at most 75 octets, never inside a character."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line
-    pieces, current, limit = [], b"", 75
-    for char in line:
-        char_bytes = char.encode("utf-8")
-        if len(current) + len(char_bytes) > limit:
-            pieces.append(current.decode("utf-8"))
-            current, limit = b"", 74  # continuation lines start with a space
-        current += char_bytes
-    pieces.append(current.decode("utf-8"))
-    return "\r\n ".join(pieces)
-
-
-def _utc_stamp(moment):
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+def utc(moment):
+    # RFC 5545 wants DTSTAMP and LAST-MODIFIED in UTC ("...Z"), not with a TZID.
+    return moment.astimezone(datetime.UTC)
 
 
 def events_ical(request):
     host = urlsplit(settings.SITE_URL).hostname or "xarxaess"
     now = timezone.now()
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//Xarxa ESS//{get_language()}//",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{ical_text(gettext('Xarxa ESS: events'))}",
-    ]
-    events = events_with_last_change().filter(date_precision=Event.Precision.DAY)
-    for event in events:
-        end = (event.end_date or event.start_date) + datetime.timedelta(days=1)
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", f"-//Xarxa ESS//{get_language()}//")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", gettext("Xarxa ESS: events"))
+    for event in events_with_last_change().filter(date_precision=Event.Precision.DAY):
+        entry = icalendar.Event()
+        entry.add("uid", f"event-{event.pk}@{host}")
+        entry.add("dtstamp", utc(event.last_changed or now))
+        entry.add("dtstart", event.start_date)
+        # DTEND of an all-day event is exclusive: the day after the last day.
+        entry.add("dtend", (event.end_date or event.start_date) + datetime.timedelta(days=1))
+        entry.add("summary", event.title)
         description = "\n\n".join(p for p in (event_when_where(event), event.description) if p)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:event-{event.pk}@{host}",
-            f"DTSTAMP:{_utc_stamp(event.last_changed or now)}",
-            f"DTSTART;VALUE=DATE:{event.start_date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{end:%Y%m%d}",
-            f"SUMMARY:{ical_text(event.title)}",
-            f"DESCRIPTION:{ical_text(description)}",
-            f"URL:{request.build_absolute_uri(event.get_absolute_url())}",
-        ]
+        entry.add("description", description)
+        entry.add("url", request.build_absolute_uri(event.get_absolute_url()))
         if place := event_place(event):
-            lines.append(f"LOCATION:{ical_text(place)}")
+            entry.add("location", place)
         if event.last_changed:
-            lines.append(f"LAST-MODIFIED:{_utc_stamp(event.last_changed)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    body = "".join(ical_fold(line) + "\r\n" for line in lines)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+            entry.add("last-modified", utc(event.last_changed))
+        calendar.add_component(entry)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="xarxa-ess-events.ics"'
     return response
