@@ -64,7 +64,9 @@ def test_event_calendar_parses_and_holds_only_events_known_to_the_day(client, se
     assert vevent.decoded("DTEND") == datetime.date(2015, 10, 24)  # exclusive end: 2 days
     assert str(vevent["SUMMARY"]) == meeting.title_ca
     assert not any("Amposta" in str(e["SUMMARY"]) for e in events.values())  # month only
-    english = icalendar.Calendar.from_ical(client.get(feed_url("networks:events_ical", "en")).content)
+    english = icalendar.Calendar.from_ical(
+        client.get(feed_url("networks:events_ical", "en")).content
+    )
     assert {str(e["UID"]) for e in english.walk("VEVENT")} == set(events)  # same events
     assert "1st International Meeting on Municipalism and Solidarity Economy" in {
         str(e["SUMMARY"]) for e in english.walk("VEVENT")
@@ -81,7 +83,9 @@ def test_calendar_escapes_and_folds_text(client, db):
         description_ca="Primera línia\nSegona línia amb \\ barra",
         description_en="x",
     )
-    calendar = icalendar.Calendar.from_ical(client.get(feed_url("networks:events_ical", "ca")).content)
+    calendar = icalendar.Calendar.from_ical(
+        client.get(feed_url("networks:events_ical", "ca")).content
+    )
     (vevent,) = [e for e in calendar.walk("VEVENT") if e["URL"].endswith("/jornada/")]
     assert str(vevent["SUMMARY"]).startswith("Jornada; economia, cures i «comunitat» — llarga")
     assert str(vevent["SUMMARY"]).endswith("llarga ")

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from networks import extensions
 from networks.dates import format_date
 
 register = template.Library()
@@ -129,3 +130,15 @@ def language_links(context):
             url = f"{url}?{request.GET.urlencode()}"
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def extension_slot(context, slot):
+    """Render what other apps registered for ``slot`` (see networks/extensions.py)."""
+    request, obj = context.get("request"), context.get("object")
+    parts = []
+    for section in extensions.sections(slot):
+        extra = section.context(request, obj) if section.context else {}
+        with context.push(extra):
+            parts.append(context.template.engine.get_template(section.template).render(context))
+    return mark_safe("".join(parts))  # noqa: S308 - each part rendered and escaped by its template
