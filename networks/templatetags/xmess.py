@@ -26,8 +26,8 @@ _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 @register.simple_tag
-def json_ld(data):
-    """Render a schema.org dict as <script type="application/ld+json">."""
+def structured_data(data):
+    """Render a schema.org dict (structured data) as <script type="application/ld+json">."""
     if not data:
         return ""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
