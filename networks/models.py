@@ -10,6 +10,11 @@ organisation or a municipality, never both. ``Funding`` says which ``Funder`` pa
 Human-readable fields are translated by modeltranslation (see ``translation.py``): each has
 ``_ca`` and ``_en`` columns, and names and slugs are required in both languages because
 queries on them do not fall back from one language to the other.
+
+Why one module over 300 lines: these models point at each other both ways (an organisation
+hosts networks and is a member of them; a funder may be an organisation), and each keeps its
+queryset next to it. Split into files, every file would import every other; read top to
+bottom, this is the directory's data model in one sitting.
 """
 
 from django.conf import settings
