@@ -36,14 +36,19 @@ class Section:
 _sections = {slot: [] for slot in SLOTS}
 
 
-def register(slot, template, context=None):
-    """Add ``template`` to ``slot``; registering the same template twice keeps one."""
+def _check(slot):
     if slot not in SLOTS:
         raise ValueError(f"Unknown slot {slot!r}; the directory offers {sorted(SLOTS)}.")
+
+
+def register(slot, template, context=None):
+    """Add ``template`` to ``slot``; registering the same template twice keeps one."""
+    _check(slot)
     sections = _sections[slot]
     sections[:] = [section for section in sections if section.template != template]
     sections.append(Section(template, context))
 
 
 def sections(slot):
+    _check(slot)  # a misspelt slot in a template fails loudly, not as an empty section
     return list(_sections[slot])
