@@ -4,6 +4,9 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from networks.models import Municipality
+from tests.factories import make_staff
+
 BROWSER_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,6 +41,33 @@ def live_seeded(transactional_db, live_server):
     """The real fixtures behind a live server (browser tests; the data is flushed after)."""
     call_command("seed", verbosity=0)
     return live_server
+
+
+# --- Staff accounts (the admin tests) -------------------------------------------------------
+
+
+@pytest.fixture
+def superuser(seeded):
+    return make_staff("root", is_superuser=True)
+
+
+@pytest.fixture
+def editor(seeded):
+    return make_staff("editor", group="Editors")
+
+
+@pytest.fixture
+def barcelona_editor(seeded):
+    return make_staff(
+        "bcn", group="Municipal editors", municipality=Municipality.objects.get(name="Barcelona")
+    )
+
+
+@pytest.fixture
+def sabadell_editor(seeded):
+    return make_staff(
+        "sbd", group="Municipal editors", municipality=Municipality.objects.get(name="Sabadell")
+    )
 
 
 def pytest_collection_modifyitems(config, items):

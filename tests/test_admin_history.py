@@ -5,8 +5,8 @@ from django.utils import translation
 from django.utils.html import escape
 
 from networks.models import Membership, Municipality, Network, Organisation, Theme
-from tests.admin_support import *  # noqa: F403
-from tests.admin_support import admin_url, make_staff
+from tests.admin_support import admin_url
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 
