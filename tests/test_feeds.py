@@ -36,7 +36,7 @@ def test_event_feeds_are_valid_atom_in_each_language(client, seeded):
     assert ca.feed.title == "Xarxa ESS: esdeveniments"
     assert en.feed.title == "Xarxa ESS: events"
     assert ca.feed.language == "ca" and en.feed.language == "en"
-    assert len(ca.entries) == len(en.entries) == Event.objects.count() == 11
+    assert len(ca.entries) == len(en.entries) == Event.objects.count() > 1
     # Newest first; titles and links in the feed's language.
     assert en.entries[0].title == "XMESS assembly in Amposta"
     amposta = Event.objects.get(slug_ca="assemblea-xmess-amposta-2024")
@@ -45,7 +45,7 @@ def test_event_feeds_are_valid_atom_in_each_language(client, seeded):
     assert "octubre de 2024" in ca.entries[0].summary  # known to the month: no invented day
     founding = next(e for e in en.entries if e.title == "Founding of XMESS")
     assert founding.summary.startswith("17 May 2017")
-    assert len({entry.id for entry in en.entries}) == 11
+    assert len({entry.id for entry in en.entries}) == len(en.entries)
     assert all(entry.updated_parsed for entry in en.entries)
 
 
@@ -57,7 +57,7 @@ def test_event_calendar_parses_and_holds_only_events_known_to_the_day(client, se
     calendar = icalendar.Calendar.from_ical(raw)
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     day_events = Event.objects.filter(date_precision="day")
-    assert len(events) == day_events.count() == 9
+    assert len(events) == day_events.count() < Event.objects.count()
     meeting = Event.objects.get(pk=5)  # 1st International Meeting on Municipalism, 2 days
     vevent = next(e for e in events.values() if e["URL"].endswith(meeting.slug_ca + "/"))
     assert vevent.decoded("DTSTART") == datetime.date(2015, 10, 22)
