@@ -2,7 +2,9 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from networks.models import Municipality
 from tests.factories import make_staff
@@ -22,6 +24,13 @@ BROWSER_FLAGS = [
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, whatever page the previous test
+    requested (a request's language stays active in the test's thread after it)."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
