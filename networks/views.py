@@ -17,8 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from actions.models import Action, Plan
-
 from . import filters, structured_data
 from .dates import event_dates
 from .models import (
@@ -98,7 +96,6 @@ class NetworkDetailView(DetailView):
             queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
         ),
         Prefetch("events", queryset=Event.objects.select_related("municipality")),
-        Prefetch("plan_actions", queryset=Action.objects.select_related("line__plan").order_by()),
         "reported_member_counts",
     )
 
@@ -131,8 +128,6 @@ class OrganisationDetailView(DetailView):
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
         Prefetch("organised_events", queryset=Event.objects.select_related("municipality")),
         Prefetch("events_taken_part_in", queryset=Event.objects.select_related("municipality")),
-        "plans",
-        Prefetch("plan_actions", queryset=Action.objects.select_related("line__plan").order_by()),
     )
 
     def get_context_data(self, **kwargs):
@@ -171,32 +166,12 @@ class MunicipalityDetailView(DetailView):
         ),
         Prefetch("organisations", queryset=Organisation.objects.order_by("name_ca")),
         "events",
-        "plans",
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        actions = (
-            Action.objects.concerning_municipality(self.object)
-            .select_related("line__plan")
-            .prefetch_related("scheduled_years")
-        )
-        context["actions_by_year"], context["unscheduled_actions"] = actions_by_year(actions)
         context["networks"] = by_member(self.object.memberships.all(), key=lambda m: m.network)
         return context
-
-
-def actions_by_year(actions):
-    """[(year, [(action, scheduled year), ...]), ...] in year order, and the unscheduled."""
-    years = defaultdict(list)
-    unscheduled = []
-    for action in actions:
-        scheduled = list(action.scheduled_years.all())
-        if not scheduled:
-            unscheduled.append(action)
-        for entry in scheduled:
-            years[entry.year].append((action, entry))
-    return sorted(years.items()), unscheduled
 
 
 class EventListView(FilteredListView):
@@ -237,7 +212,6 @@ class HomeView(TemplateView):
             "funders": Funder.objects.count(),
             "municipalities": Municipality.objects.in_networks().count(),
             "events": Event.objects.count(),
-            "plans": Plan.objects.count(),
         }
         context["upcoming_events"] = Event.objects.upcoming(today).select_related("municipality")[
             :3

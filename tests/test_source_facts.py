@@ -108,14 +108,14 @@ def test_a_two_day_event_reads_as_one_range_on_page_feed_and_calendar(client, me
     assert "22–23 d'octubre de 2015" in text_of(page(client, meeting, "ca"))
     assert "22–23 October 2015" in text_of(page(client, meeting, "en"))
     for language, expected in (("ca", "22–23 d'octubre de 2015"), ("en", "22–23 October 2015")):
-        atom = html_lib.unescape(client.get(url("actions:events_feed", language)).content.decode())
+        atom = html_lib.unescape(client.get(url("networks:events_feed", language)).content.decode())
         assert expected in atom
-        ical = client.get(url("actions:events_ical", language)).content.decode()
+        ical = client.get(url("networks:events_ical", language)).content.decode()
         unfolded = ical.replace("\r\n ", "")
         assert expected in unfolded
     for text in (
         text_of(page(client, meeting, "ca")),
-        client.get(url("actions:events_feed", "ca")).content.decode(),
+        client.get(url("networks:events_feed", "ca")).content.decode(),
     ):
         assert "22 d'octubre de 2015 – 23" not in text.replace("&#x27;", "'")
 
@@ -174,14 +174,14 @@ def test_no_place_repeats_itself_on_page_feed_or_calendar(client, seeded, ampost
         outputs = [
             text_of(page(client, event, language)),
             text_of(page(client, online, language)),
-            client.get(url("actions:events_feed", language)).content.decode(),
-            client.get(url("actions:events_ical", language)).content.decode().replace("\r\n ", ""),
+            client.get(url("networks:events_feed", language)).content.decode(),
+            client.get(url("networks:events_ical", language)).content.decode().replace("\r\n ", ""),
             client.get(url("networks:event_list", language)).content.decode(),
         ]
         for output in outputs:
             assert "Amposta, Amposta" not in output and "Amposta\\, Amposta" not in output
             assert not re.search(r"(?i)en línia · en línia|online · online", output)
-    ical = client.get(url("actions:events_ical", "en")).content.decode().replace("\r\n ", "")
+    ical = client.get(url("networks:events_ical", "en")).content.decode().replace("\r\n ", "")
     assert "LOCATION:Amposta\r\n" in ical
 
 

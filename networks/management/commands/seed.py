@@ -11,6 +11,7 @@ is left exactly as it was.
 
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
@@ -22,7 +23,13 @@ from modeltranslation.translator import NotRegistered, translator
 
 from networks.fact_checks import fact_problems
 
-DEFAULT_FIXTURES = ["municipalities", "directory", "plans"]
+
+def default_fixtures():
+    """Each app's ``seed_fixtures``, in INSTALLED_APPS order (an app's rows may point at an
+    earlier app's, never the other way round)."""
+    return [
+        name for config in apps.get_app_configs() for name in getattr(config, "seed_fixtures", ())
+    ]
 
 
 class FixtureProblem(Exception):
@@ -44,7 +51,7 @@ def fixture_path(name):
     )
 
 
-def describe(obj):
+def fixture_label(obj):
     return f"{obj._meta.label}(pk={obj.pk!r})"
 
 
@@ -67,7 +74,11 @@ class Command(BaseCommand):
     help = "Load the seed fixtures (validated, all or nothing, never overwriting edits)."
 
     def add_arguments(self, parser):
-        parser.add_argument("fixtures", nargs="*", default=DEFAULT_FIXTURES)
+        parser.add_argument(
+            "fixtures",
+            nargs="*",
+            help="Fixture names or paths; default: every app's seed_fixtures.",
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -76,7 +87,7 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, fixtures, force, database, verbosity, **options):
-        paths = [fixture_path(name) for name in fixtures]
+        paths = [fixture_path(name) for name in fixtures or default_fixtures()]
         loaded = {}
         models = set()
         # Operators read this command's output in English, validation messages included.
@@ -133,7 +144,9 @@ class Command(BaseCommand):
                 if problems := fact_problems(obj):
                     raise ValidationError("; ".join(problems))
             except ValidationError as exc:
-                raise FixtureProblem(f"{path.name}: {describe(obj)}: {self.explain(exc)}") from exc
+                raise FixtureProblem(
+                    f"{path.name}: {fixture_label(obj)}: {self.explain(exc)}"
+                ) from exc
             try:
                 with transaction.atomic(using=database):
                     obj._change_reason = f"Loaded from {path.name}"
@@ -141,7 +154,7 @@ class Command(BaseCommand):
                     for field_name, values in (item.m2m_data or {}).items():
                         getattr(obj, field_name).set(values)
             except Exception as exc:  # an integrity error names no object: we do
-                raise FixtureProblem(f"{path.name}: {describe(obj)}: {exc}") from exc
+                raise FixtureProblem(f"{path.name}: {fixture_label(obj)}: {exc}") from exc
         return len(objects)
 
     @staticmethod
