@@ -12,6 +12,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -27,6 +28,8 @@ from networks.models import (
     ReportedMemberCount,
 )
 from networks.places import place_label
+from networks.search import registered_sections
+from networks.search import search as full_text_search
 
 pytestmark = pytest.mark.django_db
 
@@ -480,3 +483,13 @@ def test_the_result_count_stands_next_to_the_nothing_found_message(client, seede
         between = results[count:empty]
         assert between.count("<p") == 1 and "<form" not in between, name
         assert "0 results" in between
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+@pytest.mark.parametrize("key", ["plans", "lines", "actions"])
+def test_postgresql_plan_search_uses_its_gin_index(seeded, key):
+    section = next(s for s in registered_sections() if s.key == key)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    queryset = full_text_search(section.queryset(), "cooperatius", section.fields)
+    assert f"{queryset.model._meta.model_name}_search_gin" in queryset.explain()
