@@ -10,6 +10,11 @@ organisation or a municipality, never both. ``Funding`` says which ``Funder`` pa
 Human-readable fields are translated by modeltranslation (see ``translation.py``): each has
 ``_ca`` and ``_en`` columns, and names and slugs are required in both languages because
 queries on them do not fall back from one language to the other.
+
+Why one module over 300 lines: these models point at each other both ways (an organisation
+hosts networks and is a member of them; a funder may be an organisation), and each keeps its
+queryset next to it. Split into files, every file would import every other; read top to
+bottom, this is the directory's data model in one sitting.
 """
 
 from django.conf import settings
@@ -20,6 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .periods import end_after_start, validate_period
 from .search import search as full_text_search
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
@@ -31,17 +37,6 @@ def per_language_unique_slug(model_name):
         models.UniqueConstraint(fields=[f"slug_{code}"], name=f"{model_name}_unique_slug_{code}")
         for code, _name in settings.LANGUAGES
     ]
-
-
-def validate_year_range(instance, start_field="start_year", end_field="end_year"):
-    start, end = getattr(instance, start_field), getattr(instance, end_field)
-    if start is not None and end is not None and end < start:
-        raise ValidationError(
-            {
-                end_field: _("The end year (%(end)s) is before the start year (%(start)s).")
-                % {"end": end, "start": start}
-            }
-        )
 
 
 class SearchableQuerySet(models.QuerySet):
@@ -282,7 +277,13 @@ class Network(models.Model):
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     social_handle = models.CharField(
-        _("social-media handle"), max_length=60, blank=True, help_text=_("For example @XmessCat.")
+        _("social-media handle"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "An X (Twitter) handle such as @XmessCat, or a Mastodon one such as @name@server: "
+            "pages link it to the profile."
+        ),
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     parent = models.ForeignKey(
@@ -393,6 +394,15 @@ class Membership(models.Model):
         _("until"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.TextField(
+        _("source"),
+        blank=True,
+        help_text=_(
+            "Where these facts come from, with the years the source gives (for example "
+            '"joined at the Amposta assembly in October 2024"). A year in "since" needs '
+            "a source that says the role began then."
+        ),
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -409,13 +419,7 @@ class Membership(models.Model):
                     "Choose either an organisation or a municipality, not both."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(end_year__isnull=True)
-                | Q(start_year__isnull=True)
-                | Q(end_year__gte=models.F("start_year")),
-                name="membership_end_after_start",
-                violation_error_message=_("The end year is before the start year."),
-            ),
+            end_after_start("membership_end_after_start", optional=["end_year", "start_year"]),
             models.UniqueConstraint(
                 fields=["network", "organisation", "role"],
                 condition=Q(organisation__isnull=False),
@@ -442,9 +446,40 @@ class Membership(models.Model):
         return self.organisation or self.municipality
 
     def clean(self):
-        if (self.organisation_id is None) == (self.municipality_id is None):
-            raise ValidationError(_("Choose either an organisation or a municipality, not both."))
-        validate_year_range(self)
+        # "Either an organisation or a municipality" is the constraint membership_one_member,
+        # which full_clean validates: checking it here too showed its message twice.
+        validate_period(self)
+
+
+class ReportedMemberCount(models.Model):
+    """How many members a source says a network had at a given time.
+
+    The directory lists only the members it can name; pages set that list against these
+    figures so a reader knows how much of the membership is recorded.
+    """
+
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("network"),
+        on_delete=models.CASCADE,
+        related_name="reported_member_counts",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    count = models.PositiveIntegerField(_("number of members"))
+    description = models.CharField(
+        _("what was counted"),
+        max_length=200,
+        help_text=_('For example "member councils when it was founded".'),
+    )
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        verbose_name = _("reported number of members")
+        verbose_name_plural = _("reported numbers of members")
+        ordering = ["network", "year", "id"]
+
+    def __str__(self):
+        return f"{self.network}: {self.count} ({self.year})"
 
 
 class Funder(models.Model):
@@ -554,13 +589,7 @@ class Funding(models.Model):
         verbose_name_plural = _("fundings")
         ordering = ["funder", "start_year", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_year__isnull=True)
-                | Q(start_year__isnull=True)
-                | Q(end_year__gte=models.F("start_year")),
-                name="funding_end_after_start",
-                violation_error_message=_("The end year is before the start year."),
-            ),
+            end_after_start("funding_end_after_start", optional=["end_year", "start_year"]),
         ]
 
     def __str__(self):
@@ -578,11 +607,14 @@ class Funding(models.Model):
         return list(range(self.start_year, (self.end_year or self.start_year) + 1))
 
     def clean(self):
-        validate_year_range(self)
+        validate_period(self)
         if not (self.project or self.network_id or self.organisation_id or self.event_id):
             raise ValidationError(
                 _("Say what was funded: a project, a network, an organisation or an event.")
             )
+
+
+EVENT_ENDS_BEFORE_START = _("The event ends before it starts.")
 
 
 class Event(models.Model):
@@ -622,6 +654,13 @@ class Event(models.Model):
     organisers = models.ManyToManyField(
         Organisation, verbose_name=_("organisers"), blank=True, related_name="organised_events"
     )
+    participants = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("took part"),
+        blank=True,
+        related_name="events_taken_part_in",
+        help_text=_("Organisations that gave a talk or a workshop without organising the event."),
+    )
     networks = models.ManyToManyField(
         Network, verbose_name=_("networks involved"), blank=True, related_name="events"
     )
@@ -637,10 +676,12 @@ class Event(models.Model):
         ordering = ["-start_date", "title_ca"]
         constraints = [
             *per_language_unique_slug("event"),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="event_end_after_start",
-                violation_error_message=_("The event ends before it starts."),
+            end_after_start(
+                "event_end_after_start",
+                start="start_date",
+                end="end_date",
+                optional=["end_date"],
+                message=EVENT_ENDS_BEFORE_START,
             ),
         ]
 
@@ -651,8 +692,7 @@ class Event(models.Model):
         return reverse("networks:event_detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The event ends before it starts.")})
+        validate_period(self, "start_date", "end_date", EVENT_ENDS_BEFORE_START)
 
 
 class EditorProfile(models.Model):

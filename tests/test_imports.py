@@ -9,7 +9,6 @@ from openpyxl import Workbook
 
 from actions.models import ScheduledYear
 from networks.models import ImportRecord, Membership, Municipality, Network, Organisation, Theme
-from tests.admin_support import *  # noqa: F403
 from tests.admin_support import admin_url
 
 pytestmark = pytest.mark.django_db

@@ -30,7 +30,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..admin_tools import editor_municipality
+from ..admin.scope import editor_municipality
 from ..spreadsheets import csv_cell
 from . import get_resource
 from .engine import run_import

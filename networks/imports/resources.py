@@ -10,8 +10,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from modeltranslation.translator import NotRegistered, translator
 
-from ..admin_tools import editor_municipality
-
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
@@ -100,6 +98,9 @@ class Resource:
     # Permissions.
 
     def municipality(self):
+        # Imported here: the admin package imports this module's users while it loads.
+        from ..admin.scope import editor_municipality
+
         return editor_municipality(self.user)
 
     def can_import(self):

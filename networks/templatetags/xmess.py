@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import template
 from django.conf import settings
@@ -8,7 +9,10 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from networks import extensions
+from networks.dates import event_dates as _event_dates
 from networks.dates import format_date
+from networks.places import place_label, place_parts
 
 register = template.Library()
 
@@ -19,14 +23,32 @@ def long_date(value, precision="day"):
     return format_date(value, precision or "day")
 
 
+@register.filter
+def event_dates(event):
+    """{{ event|event_dates }}: '22–23 d'octubre de 2015', the one date-range format."""
+    return _event_dates(event)
+
+
+@register.filter
+def event_place(event):
+    """{{ event|event_place }}: the one place label, as plain text."""
+    return place_label(event)
+
+
+@register.inclusion_tag("includes/event_place.html")
+def event_place_links(event):
+    """The place label with the municipality linked to its page."""
+    return {"parts": place_parts(event)}
+
+
 # JSON-LD is data for search engines, not script: browsers never execute it, so a strict
 # script-src does not apply. '<', '>' and '&' are escaped so no value can close the element.
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 @register.simple_tag
-def json_ld(data):
-    """Render a schema.org dict as <script type="application/ld+json">."""
+def structured_data(data):
+    """Render a schema.org dict (structured data) as <script type="application/ld+json">."""
     if not data:
         return ""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
@@ -129,3 +151,38 @@ def language_links(context):
             url = f"{url}?{request.GET.urlencode()}"
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+_HANDLE = re.compile(r"^@(?P<user>[A-Za-z0-9_]{1,30})(?:@(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,}))?$")
+
+
+def social_url(handle):
+    """The profile a handle names: '@name' is an X (Twitter) handle, '@name@host' a
+    Mastodon one. Anything else has no address we could state without inventing it."""
+    match = _HANDLE.match((handle or "").strip())
+    if not match:
+        return ""
+    if match["host"]:
+        return f"https://{match['host']}/@{match['user']}"
+    return f"https://twitter.com/{match['user']}"
+
+
+@register.simple_tag
+def social_link(handle):
+    """{% social_link network.social_handle %}: the handle, linked to its profile."""
+    url = social_url(handle)
+    if not url:
+        return handle
+    return format_html('<a href="{}" rel="external">{}</a>', url, handle)
+
+
+@register.simple_tag(takes_context=True)
+def extension_slot(context, slot):
+    """Render what other apps registered for ``slot`` (see networks/extensions.py)."""
+    request, obj = context.get("request"), context.get("object")
+    parts = []
+    for section in extensions.sections(slot):
+        extra = section.context(request, obj) if section.context else {}
+        with context.push(extra):
+            parts.append(context.template.engine.get_template(section.template).render(context))
+    return mark_safe("".join(parts))  # noqa: S308 - each part rendered and escaped by its template

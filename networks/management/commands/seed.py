@@ -2,7 +2,8 @@
 
 Unlike a bare `loaddata`, every object is validated as the admin would validate it
 (`full_clean`: field rules, cross-field rules, constraints), every translated field must be
-filled in both languages or in neither, and a fixture whose rows already exist is skipped, so
+filled in both languages or in neither, no membership may claim years its source does not
+give (networks/fact_checks.py), and a fixture whose rows already exist is skipped, so
 running it again never overwrites what council staff have edited since (`--force` does).
 Any problem stops the whole load with the file, the object and the problem, and the database
 is left exactly as it was.
@@ -10,6 +11,7 @@ is left exactly as it was.
 
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
@@ -19,7 +21,15 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import translation
 from modeltranslation.translator import NotRegistered, translator
 
-DEFAULT_FIXTURES = ["municipalities", "directory", "plans"]
+from networks.fact_checks import fact_problems
+
+
+def default_fixtures():
+    """Each app's ``seed_fixtures``, in INSTALLED_APPS order (an app's rows may point at an
+    earlier app's, never the other way round)."""
+    return [
+        name for config in apps.get_app_configs() for name in getattr(config, "seed_fixtures", ())
+    ]
 
 
 class FixtureProblem(Exception):
@@ -41,7 +51,7 @@ def fixture_path(name):
     )
 
 
-def describe(obj):
+def fixture_label(obj):
     return f"{obj._meta.label}(pk={obj.pk!r})"
 
 
@@ -64,7 +74,11 @@ class Command(BaseCommand):
     help = "Load the seed fixtures (validated, all or nothing, never overwriting edits)."
 
     def add_arguments(self, parser):
-        parser.add_argument("fixtures", nargs="*", default=DEFAULT_FIXTURES)
+        parser.add_argument(
+            "fixtures",
+            nargs="*",
+            help="Fixture names or paths; default: every app's seed_fixtures.",
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -73,7 +87,7 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, fixtures, force, database, verbosity, **options):
-        paths = [fixture_path(name) for name in fixtures]
+        paths = [fixture_path(name) for name in fixtures or default_fixtures()]
         loaded = {}
         models = set()
         # Operators read this command's output in English, validation messages included.
@@ -127,8 +141,12 @@ class Command(BaseCommand):
             try:
                 check_both_languages(obj)
                 obj.full_clean()
+                if problems := fact_problems(obj):
+                    raise ValidationError("; ".join(problems))
             except ValidationError as exc:
-                raise FixtureProblem(f"{path.name}: {describe(obj)}: {self.explain(exc)}") from exc
+                raise FixtureProblem(
+                    f"{path.name}: {fixture_label(obj)}: {self.explain(exc)}"
+                ) from exc
             try:
                 with transaction.atomic(using=database):
                     obj._change_reason = f"Loaded from {path.name}"
@@ -136,7 +154,7 @@ class Command(BaseCommand):
                     for field_name, values in (item.m2m_data or {}).items():
                         getattr(obj, field_name).set(values)
             except Exception as exc:  # an integrity error names no object: we do
-                raise FixtureProblem(f"{path.name}: {describe(obj)}: {exc}") from exc
+                raise FixtureProblem(f"{path.name}: {fixture_label(obj)}: {exc}") from exc
         return len(objects)
 
     @staticmethod

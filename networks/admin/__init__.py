@@ -1,18 +1,17 @@
-"""The staff admin for the directory (the shared machinery is in ``admin_tools.py``)."""
+"""The staff admin for the directory: the ``ModelAdmin`` of each ``networks`` model.
+
+The machinery they share (and that ``actions/admin.py`` uses too) lives beside this file,
+one module per concern: ``base`` (the base classes), ``scope`` (municipal editors),
+``history`` (history and revert), ``recovery`` (deleted entries), ``deletion`` (confirmed
+cascades), ``exports`` (CSV), ``translations`` (missing translations), ``forms`` (formsets).
+"""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from .admin_tools import (
-    MissingTranslationFilter,
-    MunicipalScopeMixin,
-    TranslatedAdmin,
-    UniqueMembershipFormSet,
-    XmessAdmin,
-)
-from .imports.admin import ImportMixin
-from .models import (
+from ..imports.admin import ImportMixin
+from ..models import (
     EditorProfile,
     Event,
     Funder,
@@ -21,9 +20,14 @@ from .models import (
     Municipality,
     Network,
     Organisation,
+    ReportedMemberCount,
     StrategicLine,
     Theme,
 )
+from .base import TranslatedAdmin, XmessAdmin
+from .forms import UniqueMembershipFormSet
+from .scope import MunicipalScopeMixin
+from .translations import MissingTranslationFilter
 
 admin.site.site_header = _("Xarxa ESS administration")
 admin.site.site_title = _("Xarxa ESS administration")
@@ -89,7 +93,12 @@ class MembershipInline(TranslationTabularInline):
     formset = UniqueMembershipFormSet
     extra = 0
     autocomplete_fields = ["organisation", "municipality"]
-    fields = ["organisation", "municipality", "role", "start_year", "end_year", "note"]
+    fields = ["organisation", "municipality", "role", "start_year", "end_year", "note", "source"]
+
+
+class ReportedMemberCountInline(TranslationTabularInline):
+    model = ReportedMemberCount
+    extra = 0
 
 
 class FundingInline(TranslationStackedInline):
@@ -107,7 +116,7 @@ class NetworkAdmin(ImportMixin, TranslatedAdmin):
     search_fields = ["name_ca", "name_en", "acronym"]
     autocomplete_fields = ["parent", "host", "themes"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [StrategicLineInline, MembershipInline, FundingInline]
+    inlines = [StrategicLineInline, MembershipInline, ReportedMemberCountInline, FundingInline]
     csv_columns = [
         ("id", "id"),
         ("name_ca", "name_ca"),
@@ -197,7 +206,7 @@ class EventAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     list_select_related = ["municipality"]
     date_hierarchy = "start_date"
     search_fields = ["title_ca", "title_en", "place_ca", "place_en"]
-    autocomplete_fields = ["municipality", "organisers", "networks", "themes"]
+    autocomplete_fields = ["municipality", "organisers", "participants", "networks", "themes"]
     prepopulated_fields = {"slug": ["title"]}
     # A municipal editor manages events held in the municipality.
     municipal_readonly_fields = ["municipality"]
