@@ -116,18 +116,6 @@ class ScheduledYearAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     autocomplete_fields = ["action"]
     # A municipal editor records how the year went; which action and year it is stays put.
     municipal_readonly_fields = ["action", "year"]
-    csv_columns = [
-        ("plan", "action__line__plan__name"),
-        ("line", "action__line__number"),
-        ("action", lambda sy: sy.action.code),
-        ("title_ca", "action__title_ca"),
-        ("title_en", "action__title_en"),
-        ("year", "year"),
-        ("status", "status"),
-        ("note_ca", "note_ca"),
-        ("note_en", "note_en"),
-    ]
-    csv_select_related = ["action__line__plan"]
 
     @admin.display(description=gettext_lazy("code"))
     def code(self, obj):

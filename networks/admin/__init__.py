@@ -65,22 +65,6 @@ class OrganisationAdmin(ImportMixin, TranslatedAdmin):
     search_fields = ["name_ca", "name_en"]
     autocomplete_fields = ["municipality", "parent", "themes"]
     prepopulated_fields = {"slug": ["name"]}
-    csv_columns = [
-        ("id", "id"),
-        ("name_ca", "name_ca"),
-        ("name_en", "name_en"),
-        ("slug_ca", "slug_ca"),
-        ("slug_en", "slug_en"),
-        ("kind", "kind"),
-        ("municipality", "municipality__name"),
-        ("parent", "parent__name"),
-        ("website", "website"),
-        ("themes", "themes"),
-        ("description_ca", "description_ca"),
-        ("description_en", "description_en"),
-    ]
-    csv_select_related = ["municipality", "parent"]
-    csv_prefetch_related = ["themes"]
 
 
 class StrategicLineInline(TranslationStackedInline):
@@ -117,26 +101,6 @@ class NetworkAdmin(ImportMixin, TranslatedAdmin):
     autocomplete_fields = ["parent", "host", "themes"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StrategicLineInline, MembershipInline, ReportedMemberCountInline, FundingInline]
-    csv_columns = [
-        ("id", "id"),
-        ("name_ca", "name_ca"),
-        ("name_en", "name_en"),
-        ("slug_ca", "slug_ca"),
-        ("slug_en", "slug_en"),
-        ("acronym", "acronym"),
-        ("kind", "kind"),
-        ("scope", "scope"),
-        ("parent", "parent__name"),
-        ("host", "host__name"),
-        ("founded_on", "founded_on"),
-        ("website", "website"),
-        ("social_handle", "social_handle"),
-        ("themes", "themes"),
-        ("summary_ca", "summary_ca"),
-        ("summary_en", "summary_en"),
-    ]
-    csv_select_related = ["parent", "host"]
-    csv_prefetch_related = ["themes"]
 
 
 @admin.register(StrategicLine)
