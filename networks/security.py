@@ -6,6 +6,7 @@ Everything goes to the "xmess.security" logger (configured in settings.LOGGING).
 
 import logging
 
+from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,10 @@ logger = logging.getLogger("xmess.security")
 
 
 def client_address(request):
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    """The address axes locks (behind TRUSTED_PROXIES proxies, the client's, not theirs)."""
+    if request is None:
+        return "-"
+    return get_client_ip_address(request) or "-"
 
 
 @receiver(user_logged_in, dispatch_uid="xmess_log_login")

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from actions.models import Action, Plan
@@ -289,7 +289,7 @@ def root_redirect(request):
     return HttpResponseRedirect(f"/{language}/")
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *"]

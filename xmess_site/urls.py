@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from networks import views as public_views
+from networks.health import healthz
 from networks.sitemaps import sitemaps
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", public_views.robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -20,3 +22,6 @@ urlpatterns += i18n_patterns(
     path("", include("actions.urls")),
     prefix_default_language=True,
 )
+
+# Rendered without a request context: see networks/failures.py.
+handler500 = "networks.failures.server_error"
