@@ -41,6 +41,7 @@ from modeltranslation.translator import NotRegistered, translator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .admin_versions import VersionedAdminMixin
 from .spreadsheets import csv_cell
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -525,7 +526,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 # --- The base admin classes ------------------------------------------------------------------
 
 
-class XmessAdmin(ConfirmCascadeMixin, CSVExportMixin, HistoryAdmin):
+class XmessAdmin(VersionedAdminMixin, ConfirmCascadeMixin, CSVExportMixin, HistoryAdmin):
     """Base admin for every model of the directory and the plans."""
 
     change_list_template = "admin/xmess/change_list.html"
