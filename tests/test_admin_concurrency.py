@@ -4,10 +4,11 @@ import pytest
 from django.utils import translation
 from django.utils.html import escape
 
-from networks.admin_versions import VERSION_FIELD
+from networks.admin.versions import VERSION_FIELD
 from networks.models import Membership, Network, Organisation
 from networks.versions import StaleVersion, check_version, version_token
-from tests.admin_support import admin_url, make_staff
+from tests.admin_support import admin_url
+from tests.factories import make_staff
 from tests.form_scraper import read_form
 
 pytestmark = pytest.mark.django_db

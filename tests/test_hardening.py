@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from networks.security import SESSION_REFRESH_SECONDS, SESSION_REFRESHED_KEY
-from tests.admin_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from xmess_site.settings import axes_client_address
 
 pytestmark = pytest.mark.django_db

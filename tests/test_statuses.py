@@ -62,7 +62,7 @@ def test_a_municipality_page_says_no_outcome_reported(client, seeded, language, 
 
 
 def test_the_admin_timeline_offers_the_new_status(client, seeded):
-    from tests.admin_support import make_staff
+    from tests.factories import make_staff
 
     client.force_login(make_staff("root", is_superuser=True))
     with translation.override("ca"):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from networks.headers import static_file_headers
 
@@ -299,10 +298,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-
-# --- Site-wide text --------------------------------------------------------------------------
-
-SITE_NAME = _("Xarxa ESS")
 
 # --- Seed content ----------------------------------------------------------------------------
 

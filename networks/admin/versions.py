@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .versions import compared_fields, compared_many_to_many, staleness, version_token
+from ..versions import compared_fields, compared_many_to_many, staleness, version_token
 
 VERSION_FIELD = "xmess_version"
 
