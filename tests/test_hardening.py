@@ -148,8 +148,8 @@ def test_head_works_wherever_get_does(client, seeded):
             reverse("networks:network_list"),
             reverse("actions:plan_detail", kwargs={"slug": plan.slug}),
             reverse("actions:timeline_csv", kwargs={"slug": plan.slug}),
-            reverse("actions:events_feed"),
-            reverse("actions:events_ical"),
+            reverse("networks:events_feed"),
+            reverse("networks:events_ical"),
             reverse("actions:changes_feed"),
         ]
     for url in urls:
