@@ -151,7 +151,7 @@ def test_the_message_is_in_catalan_in_the_catalan_admin(ana, biel, network):
     assert ana.post(url, ana_form).status_code == 302
     response = biel.post(url, biel_form)
     page = response.content.decode()
-    assert escape("Des que l'heu oberta, aquesta fitxa ha canviat. ana ha canviat, el") in page
+    assert escape("Des que l'heu oberta, aquesta entrada ha canviat. ana ha canviat, el") in page
     assert escape("No s'ha desat res.") in page
     assert "Nothing was saved" not in page
 
