@@ -13,3 +13,7 @@ class ActionsConfig(AppConfig):
         from .sections import register_sections
 
         register_sections()
+        # "Action_networks object (3)" reads as its action and network.
+        from networks.links import name_links
+
+        name_links(self)

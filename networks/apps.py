@@ -11,3 +11,6 @@ class NetworksConfig(AppConfig):
     def ready(self):
         # Connects the security log's receivers (logins, failures, lockouts).
         from . import security  # noqa: F401
+        from .links import name_links
+
+        name_links(self)
