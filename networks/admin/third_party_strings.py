@@ -7,9 +7,10 @@ Catalan at all. Our catalogue (``LOCALE_PATHS``) is read before the packages' ow
 msgid listed here (marked, never called) gets a Catalan translation that fits every model:
 gender-neutral phrasing ("S'ha afegit «…» (organització).").
 
-Nothing imports this module: ``makemessages`` reads it. One template is overridden instead
-(``simple_history/object_history_form.html``), for breadcrumbs that named the app by label. Keep each msgid exactly as the
-package writes it (curly quotes included), or the translation is never looked up.
+Nothing imports this module: ``makemessages`` reads it. Keep each msgid exactly as the
+package writes it (curly quotes included), or the translation is never looked up. One
+template is overridden instead (``simple_history/object_history_form.html``): its
+breadcrumbs named the app by its label.
 """
 
 from django.utils.translation import gettext_noop
