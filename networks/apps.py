@@ -14,3 +14,7 @@ class NetworksConfig(AppConfig):
         from .links import name_links
 
         name_links(self)
+        # django-axes names its app "Axes" in every language; staff read what it holds.
+        from django.apps import apps
+
+        apps.get_app_config("axes").verbose_name = _("Login attempts")

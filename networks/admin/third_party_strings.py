@@ -2,8 +2,8 @@
 kept in our own catalogue so that the Catalan admin reads right.
 
 Django's Catalan agrees "El {name} … fou afegit" with every model (an organisation is
-feminine); Django 6.1's "- Select an option -" has no Catalan yet; simple-history ships no
-Catalan at all. Our catalogue (``LOCALE_PATHS``) is read before the packages' own, so each
+feminine); Django 6.1's "- Select an option -" has no Catalan yet; simple-history and django-axes
+ship no Catalan at all. Our catalogue (``LOCALE_PATHS``) is read before the packages' own, so each
 msgid listed here (marked, never called) gets a Catalan translation that fits every model:
 gender-neutral phrasing ("S'ha afegit «…» (organització).").
 
@@ -64,4 +64,30 @@ SIMPLE_HISTORY = (
     ),
     gettext_noop("Press the 'Revert' button below to revert to this version of the object."),
     gettext_noop("Press the 'Change History' button below to edit the history."),
+)
+
+AXES = (
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Account locked: too many login attempts. Please try again later."),
+    gettext_noop(
+        "Account locked: too many login attempts. Contact an admin to unlock your account."
+    ),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("Logout Time"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
 )
