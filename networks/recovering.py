@@ -11,6 +11,7 @@ and ``recover`` brings a group back in an order where every entry finds what it 
 from datetime import timedelta
 
 from django.db import models
+from django.utils.text import Truncator
 from simple_history.utils import get_m2m_reverse_field_name
 
 # A cascade is written in one transaction: its records are seconds apart at most.
@@ -104,7 +105,9 @@ def recover(record, user, reason):
     ValidationError), with its links as they were just before the deletion."""
     instance = record.instance
     instance.full_clean()
-    instance._change_reason = reason
+    # The history keeps a reason of limited length (an entry's name can be longer).
+    limit = type(record)._meta.get_field("history_change_reason").max_length
+    instance._change_reason = Truncator(reason).chars(limit) if limit else reason
     instance._history_user = user
     instance.save(force_insert=True)
     # The deletion record has no links left (Django removes them first): take them from the
