@@ -104,6 +104,41 @@ def token_of(model, pk, values):
     return f"{latest or 0}.{fingerprint(values)}"
 
 
+def version_tokens(model, pks):
+    """{pk: token} for many entries in a few queries (an inline's rows)."""
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        return {}
+    pk_name = model._meta.pk.attname
+    attnames = [f.attname for f in compared_fields(model)]
+    stored = {}
+    for row in model._default_manager.filter(pk__in=pks).values(pk_name, *attnames):
+        key = row[pk_name] if pk_name in attnames else row.pop(pk_name)
+        stored[key] = row
+    for field_ in compared_many_to_many(model):
+        source = field_.m2m_field_name()
+        target = field_.m2m_reverse_field_name()
+        links = {pk: [] for pk in stored}
+        rows = field_.remote_field.through._default_manager.filter(
+            **{f"{source}_id__in": list(stored)}
+        ).values_list(f"{source}_id", f"{target}_id")
+        for source_id, target_id in rows:
+            links[source_id].append(target_id)
+        for pk, ids in links.items():
+            stored[pk][field_.name] = sorted(ids)
+    latest = {}
+    history = getattr(model, "history", None)
+    if history is not None:
+        rows = (
+            history.model.objects.filter(**{f"{pk_name}__in": list(stored)})
+            .values(pk_name)
+            .annotate(latest=models.Max("history_id"))
+            .order_by()
+        )
+        latest = {row[pk_name]: row["latest"] for row in rows}
+    return {pk: f"{latest.get(pk) or 0}.{fingerprint(values)}" for pk, values in stored.items()}
+
+
 def version_token(obj):
     """The token of ``obj`` as stored now; "" for an entry not saved yet."""
     if obj.pk is None:

@@ -1,12 +1,14 @@
 """No lost updates: two members of staff editing the same entry keep both their work."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.html import escape
 
 from networks.admin.versions import VERSION_FIELD
 from networks.models import Membership, Network, Organisation
-from networks.versions import StaleVersion, check_version, version_token
+from networks.versions import StaleVersion, check_version, version_token, version_tokens
 from tests.admin_support import admin_url
 from tests.factories import make_staff
 from tests.form_scraper import read_form
@@ -180,3 +182,24 @@ def test_check_version_for_imports(network):
         check_version(network, token)
     assert "summary [en]" in str(raised.value)
     assert raised.value.staleness.current["summary_en"] == "Changed elsewhere"
+
+
+def test_tokens_read_in_bulk_match_one_by_one(seeded):
+    from actions.models import Action
+
+    actions = list(Action.objects.filter(networks__isnull=False)[:5])
+    tokens = version_tokens(Action, [action.pk for action in actions])
+    assert tokens == {action.pk: version_token(action) for action in actions}
+
+
+def test_an_inlines_tokens_take_a_fixed_number_of_queries_whatever_its_rows(ana, network):
+    def history_queries():
+        with CaptureQueriesContext(connection) as captured:
+            open_form(ana, change_url(network))
+        return [q for q in captured.captured_queries if "historicalmembership" in q["sql"]]
+
+    one_row = history_queries()
+    others = Organisation.objects.exclude(memberships__network=network)[:5]
+    for organisation in others:
+        Membership.objects.create(network=network, organisation=organisation)
+    assert len(history_queries()) == len(one_row) == 1

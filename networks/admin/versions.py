@@ -22,7 +22,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..versions import compared_fields, compared_many_to_many, staleness, version_token
+from ..versions import (
+    compared_fields,
+    compared_many_to_many,
+    staleness,
+    version_token,
+    version_tokens,
+)
 
 VERSION_FIELD = "xmess_version"
 
@@ -85,7 +91,8 @@ class VersionedFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk is not None:
-            self.initial[VERSION_FIELD] = version_token(self.instance)
+            token = getattr(self.instance, "_xmess_version_token", None)
+            self.initial[VERSION_FIELD] = token or version_token(self.instance)
 
     def clean(self):
         cleaned = super().clean()
@@ -190,12 +197,27 @@ class VersionedAdminMixin:
         return with_version_field(super().get_fieldsets(request, obj), wanted)
 
 
+class VersionedFormSetMixin:
+    """Reads the tokens of all the formset's rows at once, not two queries per row."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not getattr(self, "_xmess_tokens_read", False):
+            self._xmess_tokens_read = True
+            rows = list(queryset)  # the formset's own cached rows: its forms use these
+            tokens = version_tokens(self.model, [row.pk for row in rows])
+            for row in rows:
+                row._xmess_version_token = tokens.get(row.pk)
+        return queryset
+
+
 class VersionedInlineMixin:
     """For inlines: each row carries its own version token."""
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("form", versioned(self.form))
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(f"Versioned{formset.__name__}", (VersionedFormSetMixin, formset), {})
 
     def get_fieldsets(self, request, obj=None):
         wanted = obj is not None and self.has_change_permission(request, obj)
