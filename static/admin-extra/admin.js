@@ -47,8 +47,9 @@
 
   function dropTimezoneNotesOfDateOnlyFields() {
     document.querySelectorAll("input.vDateField").forEach(function (input) {
-      var box = input.parentNode;
-      if (box.querySelector("input.vTimeField")) {
+      // Django puts the note beside the input's wrapper, in the field's box.
+      var box = input.parentNode.parentNode;
+      if (!box || box.querySelector("input.vTimeField")) {
         return; // a date and a time: the note is right
       }
       box.querySelectorAll(".timezonewarning").forEach(function (note) {
