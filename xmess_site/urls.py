@@ -27,5 +27,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler404 = "networks.views.page_not_found"
 # Rendered without a request context: see networks/failures.py.
 handler500 = "networks.failures.server_error"
