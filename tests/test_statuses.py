@@ -14,7 +14,7 @@ from tests.plans_support import make_plan
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("actions.migrations.0002_scheduled_year_not_reported")
+migration = importlib.import_module("actions.migrations.0003_scheduled_year_not_reported")
 
 
 def test_past_planned_years_become_not_reported_and_future_ones_stay_planned():

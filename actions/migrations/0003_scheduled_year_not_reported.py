@@ -28,7 +28,7 @@ def not_reported_years_become_planned_again(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0001_initial'),
+        ('actions', '0002_full_text_search'),
     ]
 
     operations = [
