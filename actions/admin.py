@@ -95,6 +95,10 @@ class ActionAdmin(TranslatedAdmin):
     autocomplete_fields = ["line", "networks", "organisations", "municipalities"]
     inlines = [ScheduledYearInline]
 
+    @admin.display(description=gettext_lazy("code"), ordering="line__number")
+    def code(self, obj):
+        return obj.code
+
     @admin.display(description=gettext_lazy("action"), ordering="title_ca")
     def short_title(self, obj):
         return obj.title if len(obj.title) <= 90 else obj.title[:89] + "…"

@@ -16,3 +16,7 @@ class ActionsConfig(AppConfig):
 
         register_sections()
         search.register()
+        # "Action_networks object (3)" reads as its action and network.
+        from networks.links import name_links
+
+        name_links(self)

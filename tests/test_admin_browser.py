@@ -10,6 +10,12 @@ pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
+def browser_context_args(browser_context_args):
+    # Far from the server's Europe/Madrid, so Django's calendar has a time-zone note to add.
+    return {**browser_context_args, "timezone_id": "America/New_York"}
+
+
+@pytest.fixture
 def logged_in_page(page, live_seeded):
     User.objects.create_superuser("root", "root@example.org", PASSWORD)
     violations = []
@@ -80,3 +86,35 @@ def test_import_page_previews_a_file_under_the_csp(logged_in_page, live_seeded, 
     org.refresh_from_db()
     assert org.name_ca == "Nom nou"
     assert page.violations == []
+
+
+def test_an_error_on_the_hidden_language_tab_is_marked_and_focused(logged_in_page, live_seeded):
+    page = logged_in_page
+    network = Network.objects.get(slug_ca="xmess")
+    page.goto(f"{live_seeded.url}/ca/admin/networks/network/{network.pk}/change/")
+    page.locator(".ui-tabs").first.wait_for()
+    page.locator(".ui-tabs").first.get_by_role("tab", name="en").click()
+    page.fill("#id_name_en", "")
+    page.locator(".ui-tabs").first.get_by_role("tab", name="ca").click()
+    page.locator("input[name=_continue]").click()
+    page.locator(".errornote").wait_for()
+    # The English tab holds the error: it is marked, open, and has the focus.
+    tab = page.locator("li.ui-tab-has-errors a").first
+    tab.wait_for()
+    assert tab.text_content().startswith("en")
+    assert "(conté un error)" in tab.text_content()
+    assert page.locator("#id_name_en").is_visible()
+    assert page.evaluate("document.activeElement.getAttribute('href')") == tab.get_attribute("href")
+    assert page.violations == []
+
+
+def test_no_time_zone_note_under_a_date_only_field(logged_in_page, live_seeded):
+    page = logged_in_page
+    # The browser is set six hours away from the server, so Django's calendar would warn.
+    page.goto(f"{live_seeded.url}/ca/admin/networks/network/add/")
+    page.wait_for_load_state("load")
+    page.locator("#id_founded_on").wait_for()
+    page.wait_for_timeout(200)
+    box = page.locator("#id_founded_on").locator("xpath=../..")
+    assert box.locator(".datetimeshortcuts").count() == 1  # the calendar did run
+    assert page.locator(".timezonewarning").count() == 0

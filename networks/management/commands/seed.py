@@ -9,6 +9,7 @@ Any problem stops the whole load with the file, the object and the problem, and 
 is left exactly as it was.
 """
 
+import json
 from pathlib import Path
 
 from django.apps import apps
@@ -119,8 +120,19 @@ class Command(BaseCommand):
     def load_file(self, path, database, force, models):
         try:
             text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise FixtureProblem(f"{path.name}: cannot be read: not UTF-8 text ({exc})") from exc
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            # Name the place, so whoever edited the file by hand can find the slip.
+            raise FixtureProblem(
+                f"{path.name}: cannot be read: invalid JSON at line {exc.lineno}, "
+                f"column {exc.colno}: {exc.msg}"
+            ) from exc
+        try:
             objects = list(serializers.deserialize("json", text, using=database))
-        except (serializers.base.DeserializationError, UnicodeDecodeError, ValueError) as exc:
+        except (serializers.base.DeserializationError, ValueError) as exc:
             raise FixtureProblem(f"{path.name}: cannot be read: {exc}") from exc
         if not objects:
             raise FixtureProblem(f"{path.name}: holds no objects.")
