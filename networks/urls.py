@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import exports, views
 
 app_name = "networks"
 
@@ -26,4 +26,22 @@ urlpatterns = [
     path(_("events/<slug:slug>/"), views.EventDetailView.as_view(), name="event_detail"),
     path(_("themes/<slug:slug>/"), views.ThemeDetailView.as_view(), name="theme_detail"),
     path(_("search/"), views.SearchView.as_view(), name="search"),
+    path(_("open-data/"), views.OpenDataView.as_view(), name="open_data"),
+]
+
+# Downloads of each list as the visitor filtered it: <list>/download.csv|json|geojson?<filters>
+urlpatterns += [
+    path(_("networks/download.<str:format>"), exports.view("networks"), name="network_export"),
+    path(
+        _("organisations/download.<str:format>"),
+        exports.view("organisations"),
+        name="organisation_export",
+    ),
+    path(_("funders/download.<str:format>"), exports.view("funders"), name="funder_export"),
+    path(
+        _("municipalities/download.<str:format>"),
+        exports.view("municipalities"),
+        name="municipality_export",
+    ),
+    path(_("events/download.<str:format>"), exports.view("events"), name="event_export"),
 ]

@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from actions.models import Action, Plan
 
-from . import filters, structured_data
+from . import exports, filters, structured_data
 from .models import (
     Event,
     Funder,
@@ -230,6 +230,15 @@ class HomeView(TemplateView):
         context["themes"] = Theme.objects.all()
         context["networks"] = Network.objects.filter(parent__isnull=True).for_list()[:6]
         return context
+
+
+class OpenDataView(TemplateView):
+    """What can be downloaded and queried, in which formats, and under which licence."""
+
+    template_name = "networks/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**exports.catalogue(self.request), **kwargs)
 
 
 class SearchForm(forms.Form):

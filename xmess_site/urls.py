@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from networks import api
 from networks import views as public_views
 from networks.sitemaps import sitemaps
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", public_views.robots_txt, name="robots_txt"),
+    path("api/v1/", include((api.urlpatterns(), "api"))),
 ]
 
 urlpatterns += i18n_patterns(
