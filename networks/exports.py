@@ -18,14 +18,17 @@ Responses are streamed in chunks of rows, with prefetching per chunk: a list can
 100,000 organisations. They carry no cookie and allow any origin, like the API.
 """
 
+import contextlib
 import csv
 import json
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -54,11 +57,12 @@ class Echo:
         return value
 
 
-def _field_label(model, name, default):
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - a serializer-only field: use its own label
-        return str(default)
+def _field_label(model, name, label=None):
+    """The model field's verbose name, else the serializer field's label (both translated)."""
+    # Not a model field, or a reverse relation (which has no verbose name): keep the label.
+    with contextlib.suppress(FieldDoesNotExist, AttributeError):
+        label = model._meta.get_field(name).verbose_name
+    return capfirst(str(label or name))
 
 
 def _language_name(code):
@@ -75,7 +79,7 @@ def csv_columns(serializer, language):
     fields = serializer.child.fields
     columns = []
     for name, field in fields.items():
-        label = _field_label(model, name, field.label or name)
+        label = _field_label(model, name, field.label)
         if isinstance(field, api.TranslatedField):
             for code in api.LANGUAGE_CODES:
                 header = _("%(field)s (%(language)s)") % {
@@ -87,7 +91,7 @@ def csv_columns(serializer, language):
             columns.append((str(_("Page")), lambda row, n=name: row[n][language]))
         elif isinstance(field, api.ChoiceLabelField):
             code_field = field.choice_field
-            code_label = _field_label(model, code_field, code_field)
+            code_label = _field_label(model, code_field)
             columns.append((code_label, lambda row, n=name: row[n][language]))
             columns.append(
                 (

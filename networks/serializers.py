@@ -11,6 +11,7 @@ Serializers read only what the view's queryset selected and prefetched (see
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -189,8 +190,8 @@ class NetworkSerializer(serializers.ModelSerializer):
     summary = TranslatedField()
     description = TranslatedField()
     themes = ThemeRefSerializer(many=True)
-    working_groups = WorkingGroupSerializer(many=True)
-    strategic_lines = StrategicLineSerializer(many=True)
+    working_groups = WorkingGroupSerializer(many=True, label=_("working groups"))
+    strategic_lines = StrategicLineSerializer(many=True, label=_("strategic lines"))
     url = PageURLField()
 
     class Meta:
@@ -299,7 +300,8 @@ class EventSerializer(serializers.ModelSerializer):
     title = TranslatedField()
     slug = TranslatedField()
     date = PartialDateField(
-        help_text="The start date as precisely as it is known (YYYY-MM-DD, YYYY-MM or YYYY)."
+        label=_("date as known"),
+        help_text="The start date as precisely as it is known (YYYY-MM-DD, YYYY-MM or YYYY).",
     )
     date_precision_label = ChoiceLabelField("date_precision")
     place = TranslatedField()
