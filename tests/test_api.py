@@ -2,8 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -102,9 +103,25 @@ def test_each_public_lists_filters_are_parameters_of_its_endpoint(openapi, endpo
     assert {"q", "page", "page_size"} <= parameters
 
 
-def test_property_based_run_finds_no_server_error_and_no_schema_violation(seeded):
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI application, inside the test's transaction.
+
+    Like Django's test client, stop the handler from closing the database connection at
+    the start and end of each request: that would end the test's transaction (PostgreSQL).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_property_based_run_finds_no_server_error_and_no_schema_violation(seeded, wsgi_app):
     """Schemathesis generates valid and invalid requests for every operation of the schema."""
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 2 * len(ENDPOINTS)
     for operation in operations:
