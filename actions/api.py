@@ -113,6 +113,7 @@ class PlanViewSet(ReadOnlyViewSet):
 
 @documented("plans")
 class AxisViewSet(ReadOnlyViewSet):
+    ordering = ("id",)
     queryset = Axis.objects.all()
     serializer_class = AxisSerializer
     filterset_class = filters.AxisFilter
@@ -120,6 +121,7 @@ class AxisViewSet(ReadOnlyViewSet):
 
 @documented("plans")
 class LineViewSet(ReadOnlyViewSet):
+    ordering = ("id",)
     queryset = Line.objects.select_related("plan")
     serializer_class = LineSerializer
     filterset_class = filters.LineFilter
@@ -127,6 +129,7 @@ class LineViewSet(ReadOnlyViewSet):
 
 @documented("plans")
 class ActionViewSet(ReadOnlyViewSet):
+    ordering = ("id",)
     queryset = Action.objects.select_related("line__plan").prefetch_related(
         Prefetch("networks", queryset=Network.objects.only("id")),
         Prefetch("organisations", queryset=Organisation.objects.only("id")),
@@ -141,6 +144,7 @@ class ActionViewSet(ReadOnlyViewSet):
 class ScheduledYearViewSet(ReadOnlyViewSet):
     """One row per year an action is scheduled for, with how it went."""
 
+    ordering = ("id",)
     queryset = ScheduledYear.objects.all()
     serializer_class = ScheduledYearSerializer
     filterset_class = filters.ScheduledYearFilter
