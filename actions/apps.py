@@ -5,9 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = _("Plans and actions")
+    # Loaded by `manage.py seed` after the directory's (plans point at its entries).
+    seed_fixtures = ["plans"]
 
     def ready(self):
-        # Plans join the directory's API (networks never imports this app).
+        # Adds plans and actions to the directory's pages (networks/extensions.py) and to
+        # the directory's API (networks/api.py); networks never imports this app.
         from . import api
+        from .sections import register_sections
 
+        register_sections()
         api.register()
