@@ -140,6 +140,11 @@ class FunderDetailView(DetailView):
         )
     )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.funder(self.object, self.request)
+        return context
+
 
 class MunicipalityListView(FilteredListView):
     queryset = Municipality.objects.all()
@@ -153,6 +158,11 @@ class MunicipalityDetailView(DetailView):
         Prefetch("organisations", queryset=Organisation.objects.order_by("name_ca")),
         "events",
     )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.municipality(self.object, self.request)
+        return context
 
 
 class EventListView(FilteredListView):
@@ -178,6 +188,11 @@ class ThemeDetailView(DetailView):
     queryset = Theme.objects.prefetch_related(
         "networks", "organisations", Prefetch("events", queryset=Event.objects.all())
     )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.theme(self.object, self.request)
+        return context
 
 
 class HomeView(TemplateView):

@@ -28,6 +28,7 @@ TYPES = [
     "Organization",
     "Place",
     "PostalAddress",
+    "PropertyValue",
     "VirtualLocation",
     "WebPage",
 ]
