@@ -115,7 +115,7 @@ def main():
             "/api/v1/organisations/?page_size=100",
             "/api/v1/organisations/?kind=cooperative",
             f"/api/v1/organisations/?theme={theme}",
-            f"/api/v1/organisations/?kind=association&theme={theme}&page=3",
+            f"/api/v1/organisations/?kind=association&theme={theme}",
             "/api/v1/organisations/?q=cooperativa",
             "/api/v1/organisations/?q=xarxa",
             f"/api/v1/organisations/{Organisation.objects.order_by('-pk').first().pk}/",
