@@ -10,9 +10,11 @@ class ActionsConfig(AppConfig):
 
     def ready(self):
         # Adds plans and actions to the directory's pages (networks/extensions.py) and to
-        # the directory's API (networks/api.py); networks never imports this app.
-        from . import api
+        # its search page (networks/search.py: register_section) and its API
+        # (networks/api.py: router).
+        from . import api, search
         from .sections import register_sections
 
         register_sections()
+        search.register()
         api.register()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networks', '0003_full_text_search'),
+        ('networks', '0005_imports'),
     ]
 
     operations = [
