@@ -7,6 +7,7 @@ with ``{% structured_data structured_data %}``. Absolute URLs come from the requ
 from django.utils.translation import gettext
 
 from .models import Funder, Organisation
+from .places import is_online, physical_place
 
 # A network's JSON-LD names at most this many members (the page lists them all).
 MEMBER_LIMIT = 200
@@ -15,8 +16,6 @@ GOVERNMENT_FUNDERS = {
     Funder.Kind.REGIONAL_GOVERNMENT,
     Funder.Kind.EUROPEAN_UNION,
 }
-
-from .places import is_online, physical_place
 
 
 def _url(request, obj):
