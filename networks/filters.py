@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, Funder, Municipality, Network, Organisation, Theme
+from .models import Event, Funder, Funding, Membership, Municipality, Network, Organisation, Theme
 
 
 def theme_choices():
@@ -114,3 +114,51 @@ class EventFilter(SearchFilterSet, ThemeFilterMixin):
     class Meta:
         model = Event
         fields = ["q", "year", "theme"]
+
+
+class ThemeFilter(SearchFilterSet):
+    """Themes have no list page of their own; the API searches them like the other lists."""
+
+    class Meta:
+        model = Theme
+        fields = ["q"]
+
+
+# --- Filters of the API's lists that have no page of their own -------------------------------
+
+# The largest id a 64-bit integer column holds: a larger number names nothing and must not
+# reach the database (SQLite refuses it with an error).
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """The id of a related entry: a whole number from 1."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class MembershipFilter(django_filters.FilterSet):
+    network = IdFilter(label=_("Network"))
+    organisation = IdFilter(label=_("Organisation"))
+    municipality = IdFilter(label=_("Municipality"))
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Membership.Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["network", "organisation", "municipality", "role"]
+
+
+class FundingFilter(django_filters.FilterSet):
+    funder = IdFilter(label=_("Funder"))
+    network = IdFilter(label=_("Network"))
+    organisation = IdFilter(label=_("Organisation"))
+    event = IdFilter(label=_("Event"))
+
+    class Meta:
+        model = Funding
+        fields = ["funder", "network", "organisation", "event"]

@@ -227,6 +227,8 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name_ca"]
         constraints = per_language_unique_slug("organisation")
+        # Pages of the list and the API in list order, at 100,000 organisations.
+        indexes = [models.Index(fields=["name_ca", "id"], name="organisation_list_order")]
 
     def __str__(self):
         return self.name

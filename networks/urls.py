@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import feeds, views
+from . import exports, feeds, views
 
 app_name = "networks"
 
@@ -29,4 +29,22 @@ urlpatterns = [
     # Feeds: one per language, as the language prefix of the URL says.
     path(_("feeds/events.atom"), feeds.EventsFeed(), name="events_feed"),
     path(_("feeds/events.ics"), feeds.events_ical, name="events_ical"),
+    path(_("open-data/"), views.OpenDataView.as_view(), name="open_data"),
+]
+
+# Downloads of each list as the visitor filtered it: <list>/download.csv|json|geojson?<filters>
+urlpatterns += [
+    path(_("networks/download.<str:format>"), exports.view("networks"), name="network_export"),
+    path(
+        _("organisations/download.<str:format>"),
+        exports.view("organisations"),
+        name="organisation_export",
+    ),
+    path(_("funders/download.<str:format>"), exports.view("funders"), name="funder_export"),
+    path(
+        _("municipalities/download.<str:format>"),
+        exports.view("municipalities"),
+        name="municipality_export",
+    ),
+    path(_("events/download.<str:format>"), exports.view("events"), name="event_export"),
 ]

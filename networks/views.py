@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import filters, structured_data
+from . import exports, filters, structured_data
 from .dates import event_dates
 from .models import (
     Event,
@@ -151,6 +151,11 @@ class FunderDetailView(DetailView):
         )
     )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.funder(self.object, self.request)
+        return context
+
 
 class MunicipalityListView(FilteredListView):
     queryset = Municipality.objects.all()
@@ -171,6 +176,7 @@ class MunicipalityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["networks"] = by_member(self.object.memberships.all(), key=lambda m: m.network)
+        context["structured_data"] = structured_data.municipality(self.object, self.request)
         return context
 
 
@@ -199,6 +205,11 @@ class ThemeDetailView(DetailView):
         "networks", "organisations", Prefetch("events", queryset=Event.objects.all())
     )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.theme(self.object, self.request)
+        return context
+
 
 class HomeView(TemplateView):
     template_name = "home.html"
@@ -220,6 +231,15 @@ class HomeView(TemplateView):
         context["themes"] = Theme.objects.all()
         context["networks"] = Network.objects.filter(parent__isnull=True).for_list()[:6]
         return context
+
+
+class OpenDataView(TemplateView):
+    """What can be downloaded and queried, in which formats, and under which licence."""
+
+    template_name = "networks/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**exports.catalogue(self.request), **kwargs)
 
 
 class SearchForm(forms.Form):

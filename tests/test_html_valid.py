@@ -28,6 +28,9 @@ LISTS = [
     "/ca/no-existeix/",
     "/ca/plans/pla-impuls-ess-2016-2019/cronograma/?line=12&status=not_reported",
     "/en/plans/piess-2021-2023/",
+    "/ca/dades-obertes/",
+    "/en/open-data/",
+    "/api/v1/docs/",
 ]
 
 

@@ -316,7 +316,9 @@ def test_detail_pages_carry_schema_org_json_ld(client, seeded, kind):
     assert len(page.json_ld) == 1
     data = json.loads(page.json_ld[0])
     assert data["@context"] == "https://schema.org"
-    assert data["@type"] == {"event": "Event"}.get(kind, "Organization")
+    # Barcelona City Council is a council: a GovernmentOrganization (an Organization subtype).
+    expected = {"event": "Event", "organisation": "GovernmentOrganization"}
+    assert data["@type"] == expected.get(kind, "Organization")
     assert data["url"] == "http://testserver" + object_url(obj, "en")
     with translation.override("en"):
         assert data["name"] == str(obj)
