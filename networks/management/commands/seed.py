@@ -19,7 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import translation
 from modeltranslation.translator import NotRegistered, translator
 
-DEFAULT_FIXTURES = ["municipalities", "directory", "plans"]
+DEFAULT_FIXTURES = ["comarques", "municipalities", "directory", "plans"]
 
 
 class FixtureProblem(Exception):
