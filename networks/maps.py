@@ -246,7 +246,7 @@ def render(*, label, classes=None, names=None, only=None, highlight=None):
     width, height = max(b[2] for b in boxes) + 4 - x0, max(b[3] for b in boxes) + 4 - y0
     radius = max(2, round(max(width, height) / 160))
     parts = [
-        f'<svg class="map__svg" viewBox="{x0} {y0} {width} {height}" role="group" '
+        f'<svg class="map__svg" viewBox="{x0} {y0} {width} {height}" '
         f'aria-label="{html.escape(str(label))}">'
     ]
     for code in codes:

@@ -257,15 +257,16 @@ class Municipality(models.Model):
         return reverse("networks:municipality_detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        errors = {}
         if self.ine_code and self.idescat_code and not self.idescat_code.startswith(self.ine_code):
-            raise ValidationError(
-                {"idescat_code": _("The Idescat code must start with the INE code.")}
-            )
+            errors["idescat_code"] = _("The Idescat code must start with the INE code.")
         if self.ine_code and self.ine_code[:2] not in Province.values:
-            raise ValidationError(
-                {"ine_code": _("A Catalan INE code starts with 08, 17, 25 or 43 (the province).")}
+            errors["ine_code"] = _(
+                "A Catalan INE code starts with 08, 17, 25 or 43 (the province)."
             )
-        self.province = (self.ine_code or "")[:2]
+        if errors:
+            raise ValidationError(errors)
+        self.province = self.ine_code[:2]
 
 
 class Organisation(models.Model):

@@ -20,6 +20,7 @@ from actions.models import Action, Plan
 from . import filters, map_layers, structured_data
 from .collation import catalan, sort_key
 from .models import (
+    Comarca,
     Event,
     Funder,
     Funding,
@@ -295,6 +296,7 @@ class SearchView(TemplateView):
         ("organisations", _("Organisations"), Organisation, "networks:organisation_list"),
         ("funders", _("Funders"), Funder, "networks:funder_list"),
         ("municipalities", _("Municipalities"), Municipality, "networks:municipality_list"),
+        ("comarques", _("Comarques"), Comarca, "networks:comarca_list"),
         ("events", _("Events"), Event, "networks:event_list"),
         ("themes", _("Themes"), Theme, None),
     ]

@@ -28,6 +28,11 @@ LISTS = [
     "/ca/no-existeix/",
     "/ca/plans/pla-impuls-ess-2016-2019/cronograma/?line=12&status=planned",
     "/en/plans/piess-2021-2023/",
+    "/ca/comarques/",
+    "/ca/comarques/valles-occidental/",
+    "/en/comarques/aran/",
+    "/en/networks/xmess/?year=2017",
+    "/ca/organitzacions/?comarca=barcelones",
 ]
 
 
