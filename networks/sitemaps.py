@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from actions.models import Action, Line, Plan
 
-from .models import Event, Funder, Municipality, Network, Organisation, Theme
+from .models import Comarca, Event, Funder, Municipality, Network, Organisation, Theme
 
 LANGUAGE = settings.LANGUAGE_CODE
 
@@ -45,6 +45,7 @@ class StaticPagesSitemap(BilingualSitemap):
             "networks:organisation_list",
             "networks:funder_list",
             "networks:municipality_list",
+            "networks:comarca_list",
             "networks:event_list",
             "actions:plan_list",
         ]
@@ -81,6 +82,7 @@ sitemaps = {
     "organisations": model_sitemap(Organisation.objects.order_by("pk")),
     "funders": model_sitemap(Funder.objects.order_by("pk")),
     "municipalities": MunicipalitySitemap,
+    "comarques": model_sitemap(Comarca.objects.order_by("pk"), 0.5),
     "events": model_sitemap(Event.objects.order_by("pk")),
     "themes": model_sitemap(Theme.objects.order_by("pk"), 0.4),
     "plans": model_sitemap(Plan.objects.order_by("pk"), 0.7),
