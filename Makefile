@@ -62,6 +62,8 @@ test: lint check pytest pytest-postgres
 benchmark: messages
 	DEBUG=false SECRET_KEY=benchmark-only SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	  WHITENOISE_USE_FINDERS=true ALLOWED_HOSTS=testserver $(BIN)/python -m tests.benchmark
+	DEBUG=false SECRET_KEY=benchmark-only SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
+	  WHITENOISE_USE_FINDERS=true ALLOWED_HOSTS=testserver $(BIN)/python -m tests.benchmark_maps
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

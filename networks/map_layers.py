@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import maps
-from .collation import sort_key
 from .models import Membership
 
 # Organisations per municipality: the lower bound of each class, and its CSS class.
@@ -33,8 +32,11 @@ def text_rows(names):
     """[(URL, accessible name)] in Catalan order of the municipality names."""
     index = maps.municipality_index()
     url = reverse("networks:municipality_detail", kwargs={"slug": "SLUG"})
-    codes = sorted(names, key=lambda code: sort_key(index[code][0]))
-    return [(url.replace("SLUG", index[code][1]), names[code]) for code in codes]
+    return [
+        (url.replace("SLUG", slug), names[code])
+        for code, (_n, slug) in index.items()
+        if code in names
+    ]
 
 
 def short_name(network):

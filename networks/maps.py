@@ -202,12 +202,15 @@ def _outline(comarques):
 
 
 def municipality_index():
-    """{INE code: (name, slug)} for every municipality, from the cache when possible."""
+    """{INE code: (name, slug)} for every municipality in Catalan order of names, from the
+    cache when possible."""
     index = cache.get(INDEX_CACHE_KEY)
     if index is None:
         from .models import Municipality
 
         rows = Municipality.objects.order_by().values_list("ine_code", "name", "slug")
+        # Kept in Catalan alphabetical order: maps list their links in this order.
+        rows = sorted(rows, key=lambda row: sort_key(row[1]))
         index = {code: (name, slug) for code, name, slug in rows}
         cache.set(INDEX_CACHE_KEY, index, 24 * 3600)
     return index
@@ -234,10 +237,7 @@ def render(*, label, classes=None, names=None, only=None, highlight=None):
     classes, names = classes or {}, names or {}
     index = municipality_index()
     url = reverse("networks:municipality_detail", kwargs={"slug": "SLUG"})
-    codes = sorted(
-        (code for code in geo.shapes if code in index and (only is None or code in only)),
-        key=lambda code: sort_key(index[code][0]),
-    )
+    codes = [code for code in index if code in geo.shapes and (only is None or code in only)]
     if highlight in codes:
         codes.remove(highlight)
         codes.append(highlight)
