@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = _("Plans and actions")
+    # Loaded by `manage.py seed` after the directory's (plans point at its entries).
+    seed_fixtures = ["plans"]
+
+    def ready(self):
+        # Adds plans and actions to the directory's pages (networks/extensions.py).
+        from .sections import register_sections
+
+        register_sections()

@@ -15,8 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from actions.models import Action, Plan
-
 from . import filters, map_layers, structured_data
 from .collation import catalan, sort_key
 from .models import (
@@ -95,7 +93,6 @@ class NetworkDetailView(DetailView):
             queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
         ),
         Prefetch("events", queryset=Event.objects.select_related("municipality")),
-        Prefetch("plan_actions", queryset=Action.objects.select_related("line__plan").order_by()),
     )
 
     def get_context_data(self, **kwargs):
@@ -145,8 +142,6 @@ class OrganisationDetailView(DetailView):
         Prefetch("memberships", queryset=Membership.objects.select_related("network")),
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
         Prefetch("organised_events", queryset=Event.objects.select_related("municipality")),
-        "plans",
-        Prefetch("plan_actions", queryset=Action.objects.select_related("line__plan").order_by()),
     )
 
     def get_context_data(self, **kwargs):
@@ -202,33 +197,13 @@ class MunicipalityDetailView(DetailView):
         Prefetch("memberships", queryset=Membership.objects.select_related("network")),
         Prefetch("organisations", queryset=Organisation.objects.all()),
         "events",
-        "plans",
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        actions = (
-            Action.objects.concerning_municipality(self.object)
-            .select_related("line__plan")
-            .prefetch_related("scheduled_years")
-        )
-        context["actions_by_year"], context["unscheduled_actions"] = actions_by_year(actions)
         codes = set(self.object.comarca.municipalities.values_list("ine_code", flat=True))
         context["map"] = map_layers.locator_map(self.object, codes)
         return context
-
-
-def actions_by_year(actions):
-    """[(year, [(action, scheduled year), ...]), ...] in year order, and the unscheduled."""
-    years = defaultdict(list)
-    unscheduled = []
-    for action in actions:
-        scheduled = list(action.scheduled_years.all())
-        if not scheduled:
-            unscheduled.append(action)
-        for entry in scheduled:
-            years[entry.year].append((action, entry))
-    return sorted(years.items()), unscheduled
 
 
 class EventListView(FilteredListView):
@@ -268,7 +243,6 @@ class HomeView(TemplateView):
             "funders": Funder.objects.count(),
             "municipalities": Municipality.objects.in_networks().count(),
             "events": Event.objects.count(),
-            "plans": Plan.objects.count(),
         }
         context["upcoming_events"] = Event.objects.upcoming(today).select_related("municipality")[
             :3
