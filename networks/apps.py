@@ -9,5 +9,6 @@ class NetworksConfig(AppConfig):
     seed_fixtures = ["comarques", "municipalities", "directory"]
 
     def ready(self):
-        # Connects the security log's receivers (logins, failures, lockouts).
-        from . import security  # noqa: F401
+        # Connects the security log's receivers (logins, failures, lockouts), and the maps'
+        # (a saved municipality drops the cached name index, in commands too).
+        from . import maps, security  # noqa: F401

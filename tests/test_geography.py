@@ -13,11 +13,13 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from networks import maps
 from networks.collation import sort_key
 from networks.models import Comarca, Event, Membership, Municipality, Network, Organisation
+from tests.factories import make_membership, make_network, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -417,3 +419,50 @@ def test_a_municipality_without_comarca_stops_the_build(tmp_path):
             output=tmp_path / "municipalities.json",
         )
     assert not (tmp_path / "municipalities.json").exists()
+
+
+# --- Bounded queries ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def crowded_valles(seeded):
+    """Many organisations, events and memberships in the Vallès Occidental: an N+1 shows."""
+    valles = Comarca.objects.get(code="40")
+    places = list(valles.municipalities.all()[:12])
+    networks = [make_network(f"Xarxa vallesana {n}") for n in range(6)]
+    for n in range(30):
+        make_organisation(f"Cooperativa vallesana {n}", municipality=places[n % 12])
+    for network in networks:
+        for place in places:
+            make_membership(network, place, start_year=2018)
+    return valles
+
+
+@pytest.mark.parametrize("language", ["ca", "en"])
+def test_map_pages_run_a_bounded_number_of_queries(
+    client, crowded_valles, django_assert_max_num_queries, language
+):
+    translation.activate(language)
+    valles = crowded_valles
+    urls = {
+        valles.get_absolute_url(): 10,
+        reverse("networks:comarca_list"): 2,
+        reverse("networks:municipality_list") + f"?comarca={valles.slug_ca}&network=xmess": 10,
+        reverse("networks:municipality_geojson") + f"?comarca={valles.slug_ca}": 5,
+        Network.objects.get(slug_ca="xmess").get_absolute_url() + "?year=2017": 16,
+        reverse("networks:organisation_list") + f"?comarca={valles.slug_ca}": 10,
+        valles.municipalities.first().get_absolute_url(): 16,
+    }
+    for url, cap in urls.items():
+        with django_assert_max_num_queries(cap):
+            assert client.get(url).status_code == 200, url
+
+
+def test_the_comarca_page_bounds_its_lists(client, crowded_valles):
+    valles = crowded_valles
+    body = client.get(valles.get_absolute_url()).content.decode()
+    total = Organisation.objects.filter(municipality__comarca=valles).count()
+    section = body[body.index('id="organisations-heading"') :]
+    section = section[: section.index("</section>")]
+    assert section.count("<li>") == min(total, 24)
+    assert f"?comarca={valles.slug_ca}" in section and str(total) in section
