@@ -26,6 +26,7 @@ class MapFigure:
     legend: list = field(default_factory=list)  # [(CSS class, text)]
     rows: list = field(default_factory=list)  # [(URL, text)]: the shaded ones, in words
     credit: str = maps.CREDIT
+    small: bool = False  # a locator beside the text, not the page's main figure
 
 
 def text_rows(names):
@@ -180,4 +181,4 @@ def locator_map(municipality, codes, key="map"):
     title = _("%(name)s in %(comarca)s") % values
     svg = maps.render(label=title, only=codes, highlight=municipality.ine_code)
     legend = [("here", municipality.name), ("", _("Other municipalities of %(comarca)s") % values)]
-    return MapFigure(key, title, svg, legend)
+    return MapFigure(key, title, svg, legend, small=True)
