@@ -2,8 +2,6 @@
 with the same filters and search, its cells guarded against spreadsheet formulas.
 """
 
-import csv
-
 from django.contrib.admin.views.main import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -11,7 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..spreadsheets import csv_cell
+from ..spreadsheets import write_csv
 
 
 def resolve(obj, accessor):
@@ -73,9 +71,11 @@ class CSVExportMixin:
         response["Content-Disposition"] = (
             f'attachment; filename="{self.opts.model_name}-{stamp}.csv"'
         )
-        response.write("\ufeff")  # spreadsheet programs then read the file as UTF-8
-        writer = csv.writer(response)
-        writer.writerow([header for header, _accessor in self.csv_columns])
-        for obj in queryset:
-            writer.writerow([csv_cell(resolve(obj, acc)) for _h, acc in self.csv_columns])
+        columns = self.csv_columns
+        write_csv(
+            response,
+            [header for header, _accessor in columns],
+            ([resolve(obj, accessor) for _header, accessor in columns] for obj in queryset),
+            bom=True,
+        )
         return response
