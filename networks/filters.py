@@ -24,7 +24,7 @@ def municipal_network_choices():
 
 
 def comarca_choices():
-    return list(Comarca.objects.values_list("slug_ca", "name"))
+    return list(Comarca.objects.in_name_order().values_list("slug_ca", "name"))
 
 
 def geography_filters(path=""):

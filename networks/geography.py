@@ -23,7 +23,7 @@ MUNICIPALITY_LIMIT = 100
 
 class ComarcaListView(ListView):
     def get_queryset(self):
-        return Comarca.objects.annotate(
+        return Comarca.objects.in_name_order().annotate(
             municipality_count=Count("municipalities", distinct=True),
             member_count=Count(
                 "municipalities",

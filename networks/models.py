@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_language
 
 from .collation import catalan
 from .periods import end_after_start, validate_period
@@ -82,6 +83,10 @@ class MunicipalityQuerySet(SearchableQuerySet):
 
 class ComarcaQuerySet(SearchableQuerySet):
     search_fields = {"A": ["name"]}
+
+    def in_name_order(self):
+        """By name in the active language ("Aran" among the A's in English)."""
+        return self.order_by(catalan(f"name_{get_language()}"))
 
 
 class OrganisationQuerySet(SearchableQuerySet):
