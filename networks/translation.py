@@ -17,6 +17,7 @@ from .models import (
     Municipality,
     Network,
     Organisation,
+    ReportedMemberCount,
     StrategicLine,
     Theme,
 )
@@ -59,6 +60,12 @@ class MembershipTranslation(TranslationOptions):
     fields = ("note",)
 
 
+@register(ReportedMemberCount)
+class ReportedMemberCountTranslation(TranslationOptions):
+    fields = ("description",)
+    required_languages = {lang: ("description",) for lang in BOTH}
+
+
 @register(Funder)
 class FunderTranslation(TranslationOptions):
     fields = ("name", "slug", "description")
@@ -84,6 +91,7 @@ for model in (
     Network,
     StrategicLine,
     Membership,
+    ReportedMemberCount,
     Funder,
     Funding,
     Event,
