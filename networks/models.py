@@ -826,3 +826,7 @@ class EditorProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.municipality})"
+
+
+# Bulk imports keep a record of what they did (see imports/models.py).
+from .imports.models import ImportEntry, ImportRecord  # noqa: E402, F401

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
-from networks.models import Network
+from networks.models import Network, Organisation
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -61,4 +61,22 @@ def test_slugs_fill_in_per_language_on_the_add_page(logged_in_page, live_seeded)
     page.select_option("#modeltranslation-main-switch", label="ca")
     page.locator("#id_name_ca").press_sequentially("Habitatge cooperatiu")
     assert page.locator("#id_slug_ca").input_value() == "habitatge-cooperatiu"
+    assert page.violations == []
+
+
+def test_import_page_previews_a_file_under_the_csp(logged_in_page, live_seeded, tmp_path):
+    page = logged_in_page
+    org = Organisation.objects.order_by("pk").first()
+    path = tmp_path / "organisations.csv"
+    path.write_text(f"slug_ca,name_ca,name_en\n{org.slug_ca},Nom nou,{org.name_en}\n")
+    page.goto(f"{live_seeded.url}/ca/admin/networks/organisation/")
+    page.click(".xmess-import-link")
+    page.set_input_files("#id_file", str(path))
+    page.click("#import-form input[type=submit]")
+    page.locator("#import-changes").wait_for()
+    assert "Nom nou" in page.locator("#import-changes").inner_text()
+    page.click("#import-confirm input[type=submit]")
+    page.locator("#import-entries").wait_for()
+    org.refresh_from_db()
+    assert org.name_ca == "Nom nou"
     assert page.violations == []

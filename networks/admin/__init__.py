@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
+from ..imports.admin import ImportMixin
 from ..models import (
     Comarca,
     EditorProfile,
@@ -77,29 +78,13 @@ class MunicipalityAdmin(XmessAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslatedAdmin):
+class OrganisationAdmin(ImportMixin, TranslatedAdmin):
     list_display = ["name", "kind", "municipality", "parent", "missing_translations"]
     list_filter = ["kind", MissingTranslationFilter, "themes"]
     list_select_related = ["municipality", "parent"]
     search_fields = ["name_ca", "name_en"]
     autocomplete_fields = ["municipality", "parent", "themes"]
     prepopulated_fields = {"slug": ["name"]}
-    csv_columns = [
-        ("id", "id"),
-        ("name_ca", "name_ca"),
-        ("name_en", "name_en"),
-        ("slug_ca", "slug_ca"),
-        ("slug_en", "slug_en"),
-        ("kind", "kind"),
-        ("municipality", "municipality__name"),
-        ("parent", "parent__name"),
-        ("website", "website"),
-        ("themes", "themes"),
-        ("description_ca", "description_ca"),
-        ("description_en", "description_en"),
-    ]
-    csv_select_related = ["municipality", "parent"]
-    csv_prefetch_related = ["themes"]
 
 
 class StrategicLineInline(TranslationStackedInline):
@@ -128,7 +113,7 @@ class FundingInline(TranslationStackedInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(TranslatedAdmin):
+class NetworkAdmin(ImportMixin, TranslatedAdmin):
     list_display = ["name", "acronym", "kind", "scope", "parent", "missing_translations"]
     list_filter = ["kind", "scope", MissingTranslationFilter, "themes"]
     list_select_related = ["parent"]
@@ -136,26 +121,6 @@ class NetworkAdmin(TranslatedAdmin):
     autocomplete_fields = ["parent", "host", "themes"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StrategicLineInline, MembershipInline, ReportedMemberCountInline, FundingInline]
-    csv_columns = [
-        ("id", "id"),
-        ("name_ca", "name_ca"),
-        ("name_en", "name_en"),
-        ("slug_ca", "slug_ca"),
-        ("slug_en", "slug_en"),
-        ("acronym", "acronym"),
-        ("kind", "kind"),
-        ("scope", "scope"),
-        ("parent", "parent__name"),
-        ("host", "host__name"),
-        ("founded_on", "founded_on"),
-        ("website", "website"),
-        ("social_handle", "social_handle"),
-        ("themes", "themes"),
-        ("summary_ca", "summary_ca"),
-        ("summary_en", "summary_en"),
-    ]
-    csv_select_related = ["parent", "host"]
-    csv_prefetch_related = ["themes"]
 
 
 @admin.register(StrategicLine)
@@ -168,7 +133,7 @@ class StrategicLineAdmin(TranslatedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(MunicipalScopeMixin, TranslatedAdmin):
+class MembershipAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     list_display = ["member", "network", "role", "start_year", "end_year"]
     list_filter = ["role", ("network", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["network", "organisation", "municipality"]
@@ -206,7 +171,7 @@ class FunderAdmin(TranslatedAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(TranslatedAdmin):
+class FundingAdmin(ImportMixin, TranslatedAdmin):
     list_display = ["funder", "target", "start_year", "end_year", "amount"]
     list_filter = ["funder", MissingTranslationFilter]
     list_select_related = ["funder", "network", "organisation", "event"]
@@ -219,7 +184,7 @@ class FundingAdmin(TranslatedAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(MunicipalScopeMixin, TranslatedAdmin):
+class EventAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     list_display = ["title", "start_date", "municipality", "online", "missing_translations"]
     list_filter = ["date_precision", "online", MissingTranslationFilter, "themes"]
     list_select_related = ["municipality"]

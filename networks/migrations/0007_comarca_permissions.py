@@ -39,6 +39,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("networks", "0005_comarques")]
+    dependencies = [("networks", "0006_comarques")]
 
     operations = [migrations.RunPython(grant, revoke)]

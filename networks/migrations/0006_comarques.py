@@ -54,7 +54,7 @@ def fill_comarques(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networks', '0004_membership_sources_member_counts_event_participants'),
+        ('networks', '0005_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
