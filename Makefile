@@ -68,6 +68,8 @@ test: lint check pytest pytest-postgres
 benchmark: messages
 	DEBUG=false SECRET_KEY=benchmark-only SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	  WHITENOISE_USE_FINDERS=true ALLOWED_HOSTS=testserver $(BIN)/python -m tests.benchmark
+	DEBUG=false SECRET_KEY=benchmark-only SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
+	  WHITENOISE_USE_FINDERS=true ALLOWED_HOSTS=testserver $(BIN)/python -m tests.benchmark_maps
 
 # The API and the downloads with 100,000 organisations (DATABASE_URL=… for PostgreSQL).
 benchmark-api: messages

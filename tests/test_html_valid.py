@@ -31,6 +31,11 @@ LISTS = [
     "/ca/dades-obertes/",
     "/en/open-data/",
     "/api/v1/docs/",
+    "/ca/comarques/",
+    "/ca/comarques/valles-occidental/",
+    "/en/comarques/aran/",
+    "/en/networks/xmess/?year=2017",
+    "/ca/organitzacions/?comarca=barcelones",
 ]
 
 
