@@ -26,6 +26,7 @@ from networks.models import (
     StrategicLine,
     Theme,
 )
+from tests.factories import make_municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -258,17 +259,7 @@ def populate(n):
         )
         for i in range(n)
     ]
-    places = [
-        Municipality.objects.create(
-            ine_code=f"{90000 + tag * 100 + i}",
-            idescat_code=f"{90000 + tag * 100 + i}0",
-            name=f"Poble {tag}-{i}",
-            slug=f"poble-{tag}-{i}",
-            latitude="41.5",
-            longitude="2.1",
-        )
-        for i in range(n)
-    ]
+    places = [make_municipality(f"Poble {tag}-{i}") for i in range(n)]
 
     def named(model, i, **fields):
         name = f"{model.__name__} {tag}-{i}"
