@@ -23,6 +23,7 @@ from networks.models import (
     Municipality,
     Network,
     Organisation,
+    modified_field,
     per_language_unique_slug,
 )
 from networks.periods import end_after_start, validate_period
@@ -110,6 +111,8 @@ class Plan(models.Model):
         blank=True,
         related_name="successor",
     )
+
+    modified = modified_field()
 
     objects = PlanQuerySet.as_manager()
 
@@ -212,6 +215,8 @@ class Line(models.Model):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
 
+    modified = modified_field()
+
     objects = LineQuerySet.as_manager()
 
     class Meta:
@@ -276,6 +281,8 @@ class Action(models.Model):
         blank=True,
         related_name="plan_actions",
     )
+
+    modified = modified_field()
 
     objects = ActionQuerySet.as_manager()
 

@@ -4,23 +4,15 @@ An unknown value makes that filter invalid: it is ignored and the form says so."
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, Funder, Municipality, Network, Organisation, Theme
+from .lookups import EntryFilter, municipality_by_name, network_by_name
+from .models import Event, Funder, Membership, Municipality, Network, Organisation, Theme
 
 
 def theme_choices():
     return [(slug, name) for slug, name in Theme.objects.values_list("slug_ca", "name")]
-
-
-def member_municipality_choices():
-    rows = Municipality.objects.in_networks().order_by("name").values_list("slug", "name")
-    return list(rows)
-
-
-def municipal_network_choices():
-    networks = Network.objects.filter(memberships__municipality__isnull=False).distinct()
-    return [(slug, name) for slug, name in networks.values_list("slug_ca", "name")]
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -34,15 +26,27 @@ class SearchFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
 
+    def filter_queryset(self, queryset):
+        # The search ranks a bounded number of matches (search.py): it comes last, so that
+        # it ranks among rows the other filters kept.
+        fields = self.form.cleaned_data
+        for name, value in fields.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, fields.get("q", ""))
+
 
 class ThemeFilterMixin(django_filters.FilterSet):
     theme = django_filters.ChoiceFilter(
-        label=_("Theme"),
-        choices=theme_choices,
-        field_name="themes__slug_ca",
-        empty_label=_("Any theme"),
-        distinct=True,
+        label=_("Theme"), choices=theme_choices, method="filter_theme", empty_label=_("Any theme")
     )
+
+    def filter_theme(self, queryset, name, value):
+        # Exists() rather than a JOIN and DISTINCT: the list stays in its indexed order.
+        through = queryset.model.themes.through
+        column = queryset.model._meta.model_name
+        links = through.objects.filter(**{column: OuterRef("pk"), "theme__slug_ca": value})
+        return queryset.filter(Exists(links))
 
 
 class NetworkFilter(SearchFilterSet, ThemeFilterMixin):
@@ -52,12 +56,10 @@ class NetworkFilter(SearchFilterSet, ThemeFilterMixin):
     scope = django_filters.ChoiceFilter(
         label=_("Scope"), choices=Network.Scope.choices, empty_label=_("Any scope")
     )
-    municipality = django_filters.ChoiceFilter(
+    municipality = EntryFilter(
         label=_("Has members in"),
-        choices=member_municipality_choices,
-        field_name="memberships__municipality__slug",
-        empty_label=_("Any municipality"),
-        distinct=True,
+        related=(Membership, "network", "municipality"),
+        resolve=municipality_by_name,
     )
 
     class Meta:
@@ -69,10 +71,18 @@ class OrganisationFilter(SearchFilterSet, ThemeFilterMixin):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Organisation.Kind.choices, empty_label=_("Any kind")
     )
+    municipality = EntryFilter(
+        label=_("Based in"), field_name="municipality", resolve=municipality_by_name
+    )
+    network = EntryFilter(
+        label=_("Member of"),
+        related=(Membership, "organisation", "network"),
+        resolve=network_by_name,
+    )
 
     class Meta:
         model = Organisation
-        fields = ["q", "kind", "theme"]
+        fields = ["q", "kind", "theme", "municipality", "network"]
 
 
 class FunderFilter(SearchFilterSet):
@@ -86,12 +96,10 @@ class FunderFilter(SearchFilterSet):
 
 
 class MunicipalityFilter(SearchFilterSet):
-    network = django_filters.ChoiceFilter(
+    network = EntryFilter(
         label=_("Member of"),
-        choices=municipal_network_choices,
-        field_name="memberships__network__slug_ca",
-        empty_label=_("Any or none"),
-        distinct=True,
+        related=(Membership, "municipality", "network"),
+        resolve=network_by_name,
     )
 
     class Meta:
@@ -110,7 +118,15 @@ class EventFilter(SearchFilterSet, ThemeFilterMixin):
         field_name="start_date__year",
         empty_label=_("Any year"),
     )
+    municipality = EntryFilter(
+        label=_("Held in"), field_name="municipality", resolve=municipality_by_name
+    )
+    network = EntryFilter(
+        label=_("Network involved"),
+        related=(Event.networks.through, "event", "network"),
+        resolve=network_by_name,
+    )
 
     class Meta:
         model = Event
-        fields = ["q", "year", "theme"]
+        fields = ["q", "year", "theme", "municipality", "network"]

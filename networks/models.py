@@ -31,6 +31,11 @@ from .search import search as full_text_search
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
+def modified_field():
+    """When the entry last changed: the sitemap's ``lastmod`` (kept out of the history)."""
+    return models.DateTimeField(_("last modified"), auto_now=True)
+
+
 def per_language_unique_slug(model_name):
     """Slugs are unique within each language (the original column is only a cache)."""
     return [
@@ -107,6 +112,8 @@ class Theme(models.Model):
     slug = models.SlugField(_("slug"), max_length=140)
     description = models.TextField(_("description"), blank=True)
 
+    modified = modified_field()
+
     objects = ThemeQuerySet.as_manager()
 
     class Meta:
@@ -158,6 +165,8 @@ class Municipality(models.Model):
         decimal_places=6,
         validators=[MinValueValidator(0), MaxValueValidator(4)],
     )
+
+    modified = modified_field()
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -219,6 +228,8 @@ class Organisation(models.Model):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="organisations"
     )
+
+    modified = modified_field()
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -300,6 +311,8 @@ class Network(models.Model):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="networks"
     )
+
+    modified = modified_field()
 
     objects = NetworkQuerySet.as_manager()
 
@@ -461,6 +474,8 @@ class Funder(models.Model):
         help_text=_("The funder's own entry in the directory, if it has one."),
     )
 
+    modified = modified_field()
+
     objects = FunderQuerySet.as_manager()
 
     class Meta:
@@ -614,6 +629,8 @@ class Event(models.Model):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="events"
     )
+
+    modified = modified_field()
 
     objects = EventQuerySet.as_manager()
 

@@ -6,9 +6,14 @@ front of the stemmer, created by migration 0003), so "agora" finds "Àgora" and 
 finds "Cooperatives". Catalan columns are read with ``xmess_ca``, English ones with
 ``xmess_en``; names weigh A, other text B. The query is parsed in both configurations
 (websearch syntax: quotes, ``or``, ``-word``) and OR-ed, and results are ranked with
-``SearchRank``. The vector is an expression (no stored column to keep in sync): migration
-0003 builds a GIN index on exactly the expression that ``document()`` returns, and a test
-checks with EXPLAIN that the planner uses it.
+``SearchRank``. The vector is stored: migration 0005 adds a ``search_vector`` column that
+PostgreSQL generates from exactly the expression ``document()`` returns, with a GIN index (a
+test checks with EXPLAIN that the planner uses it), so nothing re-parses a row's text.
+
+At scale a common word matches most rows ("economia" matches all 100,000 organisations):
+ranking every match costs seconds. Ranking is bounded instead: the matches are taken in the
+list's own (indexed) order up to ``MAX_RANKED`` candidates, and only those are ranked. A
+visitor with more matches than that is told so and refines the search (see views).
 
 SQLite has no stemming: a ``xmess_fold()`` SQL function (registered on every new
 connection) casefolds, strips accents and turns punctuation into spaces; each word of the
@@ -32,6 +37,9 @@ CONFIGS = {"ca": "xmess_ca", "en": "xmess_en"}
 SIMPLE_CONFIG = "xmess_simple"
 # Long enough for any real query; longer input is cut rather than refused.
 MAX_QUERY_LENGTH = 200
+# The most matches that are ranked (and counted) for one search: enough for any page a
+# visitor reads, small enough to rank in a few milliseconds.
+MAX_RANKED = 2000
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Catalan and English plural and gender endings, longest first.
 _ENDINGS = ("ions", "ies", "es", "s", "a", "e", "o")
@@ -115,23 +123,50 @@ def search(queryset, query, fields):
     return _search_fallback(queryset, query, fields)
 
 
+class StoredVector(Func):
+    """The generated ``search_vector`` column of the queryset's table (migration 0005)."""
+
+    template = '%(table)s."search_vector"'
+
+    def __init__(self, model):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+        self.table = model._meta.db_table
+
+    def as_sql(self, compiler, connection, **extra):
+        return self.template % {"table": connection.ops.quote_name(self.table)}, []
+
+
+def _ranked(queryset, vector, ts_query):
+    """Rank at most MAX_RANKED matches, taken in the queryset's (indexed) order."""
+    from django.contrib.postgres.search import SearchRank
+
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    candidates = (
+        queryset.annotate(search_document=vector)
+        .filter(search_document=ts_query)
+        .order_by(*ordering)
+        .values("pk")[: MAX_RANKED + 1]  # one more: a list can tell "more than" apart
+    )
+    return (
+        queryset.filter(pk__in=candidates)
+        .annotate(search_rank=SearchRank(vector, ts_query))
+        .order_by("-search_rank", *ordering)
+    )
+
+
 def _search_postgresql(queryset, query, fields):
-    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.contrib.postgres.search import SearchQuery
 
     ts_query = SearchQuery(query, config=CONFIGS["ca"], search_type="websearch") | SearchQuery(
         query, config=CONFIGS["en"], search_type="websearch"
     )
-    vector = document(fields)
-    return (
-        queryset.annotate(search_document=vector)
-        .filter(search_document=ts_query)
-        .annotate(search_rank=SearchRank(vector, ts_query))
-        .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
-    )
+    return _ranked(queryset, StoredVector(queryset.model), ts_query)
 
 
 def _search_postgresql_simple(queryset, query, field):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchVector
 
     # fold() leaves only letters, digits and spaces: safe to write as a raw tsquery.
     words = fold(query).split()[:10]
@@ -140,13 +175,7 @@ def _search_postgresql_simple(queryset, query, field):
     ts_query = SearchQuery(
         " & ".join(f"{word}:*" for word in words), config=SIMPLE_CONFIG, search_type="raw"
     )
-    vector = SearchVector(field, config=SIMPLE_CONFIG, weight="A")
-    return (
-        queryset.annotate(search_document=vector)
-        .filter(search_document=ts_query)
-        .annotate(search_rank=SearchRank(vector, ts_query))
-        .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
-    )
+    return _ranked(queryset, SearchVector(field, config=SIMPLE_CONFIG, weight="A"), ts_query)
 
 
 def _columns(fields, weights):

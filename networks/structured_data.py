@@ -28,8 +28,8 @@ def organisation_ref(request, organisation):
     )
 
 
-def network(network, request):
-    members = [m.member for m in network.memberships.all() if m.organisation_id]
+def network(network, request, members):
+    """``members``: the organisations the page shows (a bounded page, never all of them)."""
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -51,7 +51,7 @@ def network(network, request):
     return _clean(data)
 
 
-def organisation(organisation, request):
+def organisation(organisation, request, memberships):
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -64,7 +64,7 @@ def organisation(organisation, request):
             organisation_ref(request, organisation.parent) if organisation.parent_id else None
         ),
         "location": (_place(organisation.municipality) if organisation.municipality_id else None),
-        "memberOf": [organisation_ref(request, m.network) for m in organisation.memberships.all()],
+        "memberOf": [organisation_ref(request, m.network) for m in memberships],
         "knowsAbout": [theme.name for theme in organisation.themes.all()],
     }
     return _clean(data)

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django import forms
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,14 @@ from .models import (
     Organisation,
     Theme,
 )
-from .search import MAX_QUERY_LENGTH
+from .pagination import MAX_BROWSABLE, BoundedPaginator, SectionPage, preview
+from .search import MAX_QUERY_LENGTH, MAX_RANKED
+
+# How many entries of a long relation a detail page shows before linking to the list
+# filtered to all of them (a network's 20,000 members, a town's 5,000 organisations).
+PREVIEW = 60
+# Events are cards: fewer of them.
+EVENTS_PREVIEW = 12
 
 
 class FilteredListView(ListView):
@@ -34,6 +41,13 @@ class FilteredListView(ListView):
 
     filterset_class = None
     paginate_by = 24
+    paginator_class = BoundedPaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A search ranks at most MAX_RANKED matches (search.py): count no further.
+        searching = self.filterset.is_bound and bool(self.filterset.form.cleaned_data.get("q"))
+        cap = MAX_RANKED if searching else MAX_BROWSABLE
+        return super().get_paginator(queryset, per_page, cap=cap, **kwargs)
 
     def get_queryset(self):
         self.filterset = self.filterset_class(
@@ -77,28 +91,43 @@ def by_member(memberships):
     ]
 
 
+def members_of(network, model, field):
+    """A preview of the network's members of one kind, each with its roles (3 queries)."""
+    links = Membership.objects.filter(network=network, **{field: OuterRef("pk")})
+    members = preview(model.objects.filter(Exists(links)), PREVIEW)
+    memberships = Membership.objects.filter(network=network, **{f"{field}__in": members.rows})
+    rows = by_member(memberships.select_related(field))
+    return members, rows
+
+
 class NetworkDetailView(DetailView):
     queryset = Network.objects.select_related("parent", "host").prefetch_related(
         "themes",
         "strategic_lines",
         Prefetch("working_groups", queryset=Network.objects.order_by("name_ca")),
         Prefetch(
-            "memberships",
-            queryset=Membership.objects.select_related("organisation", "municipality"),
-        ),
-        Prefetch(
             "fundings",
             queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
         ),
-        Prefetch("events", queryset=Event.objects.select_related("municipality")),
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        members = self.object.memberships.all()
-        context["organisation_members"] = by_member(m for m in members if m.organisation_id)
-        context["municipality_members"] = by_member(m for m in members if m.municipality_id)
-        context["structured_data"] = structured_data.network(self.object, self.request)
+        network = self.object
+        organisations, context["organisation_members"] = members_of(
+            network, Organisation, "organisation"
+        )
+        municipalities, context["municipality_members"] = members_of(
+            network, Municipality, "municipality"
+        )
+        context["organisation_preview"] = organisations
+        context["municipality_preview"] = municipalities
+        context["organisation_count"] = organisations.count
+        context["municipality_count"] = municipalities.count
+        context["events"] = preview(network.events.select_related("municipality"), EVENTS_PREVIEW)
+        context["structured_data"] = structured_data.network(
+            network, self.request, organisations.rows
+        )
         return context
 
 
@@ -112,16 +141,27 @@ class OrganisationDetailView(DetailView):
         "municipality", "parent", "funder"
     ).prefetch_related(
         "themes",
-        "parts",
         "hosted_networks",
-        Prefetch("memberships", queryset=Membership.objects.select_related("network")),
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
-        Prefetch("organised_events", queryset=Event.objects.select_related("municipality")),
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.organisation(self.object, self.request)
+        organisation = self.object
+        memberships = preview(
+            organisation.memberships.select_related("network").order_by(
+                "network__name_ca", "role", "id"
+            ),
+            PREVIEW,
+        )
+        context["memberships"] = memberships
+        context["parts"] = preview(organisation.parts.all(), PREVIEW)
+        context["events"] = preview(
+            organisation.organised_events.select_related("municipality"), EVENTS_PREVIEW
+        )
+        context["structured_data"] = structured_data.organisation(
+            organisation, self.request, memberships.rows
+        )
         return context
 
 
@@ -131,14 +171,20 @@ class FunderListView(FilteredListView):
 
 
 class FunderDetailView(DetailView):
-    queryset = Funder.objects.select_related("organisation").prefetch_related(
-        Prefetch(
-            "fundings",
-            queryset=Funding.objects.select_related("network", "organisation", "event").order_by(
-                "start_year", "id"
-            ),
+    queryset = Funder.objects.select_related("organisation")
+    fundings_per_page = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        fundings = self.object.fundings.select_related("network", "organisation", "event")
+        context["fundings"] = SectionPage(
+            self.request,
+            fundings.order_by("start_year", "id"),
+            param="page",
+            per_page=self.fundings_per_page,
         )
-    )
+        context["funding_count"] = fundings.count()
+        return context
 
 
 class MunicipalityListView(FilteredListView):
@@ -148,11 +194,22 @@ class MunicipalityListView(FilteredListView):
 
 
 class MunicipalityDetailView(DetailView):
-    queryset = Municipality.objects.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("network")),
-        Prefetch("organisations", queryset=Organisation.objects.order_by("name_ca")),
-        "events",
-    )
+    queryset = Municipality.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        municipality = self.object
+        context["memberships"] = preview(
+            municipality.memberships.select_related("network").order_by(
+                "network__name_ca", "role", "id"
+            ),
+            PREVIEW,
+        )
+        context["organisations"] = preview(municipality.organisations.order_by("name_ca"), PREVIEW)
+        context["events"] = preview(
+            municipality.events.select_related("municipality"), EVENTS_PREVIEW
+        )
+        return context
 
 
 class EventListView(FilteredListView):
@@ -175,9 +232,15 @@ class EventDetailView(DetailView):
 
 
 class ThemeDetailView(DetailView):
-    queryset = Theme.objects.prefetch_related(
-        "networks", "organisations", Prefetch("events", queryset=Event.objects.all())
-    )
+    queryset = Theme.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        theme = self.object
+        context["networks"] = preview(theme.networks.order_by("name_ca"), PREVIEW)
+        context["organisations"] = preview(theme.organisations.order_by("name_ca"), PREVIEW)
+        context["events"] = preview(theme.events.all(), PREVIEW)
+        return context
 
 
 class HomeView(TemplateView):
