@@ -9,9 +9,15 @@ class PlanPagesSitemap(StaticPagesSitemap):
     pages = ["actions:plan_list"]
 
 
+class TimelineSitemap(model_sitemap(Plan.objects.order_by("pk"), 0.6)):
+    def location(self, item):
+        return item.get_timeline_url()
+
+
 sitemaps = {
     "plan_pages": PlanPagesSitemap,
     "plans": model_sitemap(Plan.objects.order_by("pk"), 0.7),
+    "timelines": TimelineSitemap,
     "lines": model_sitemap(Line.objects.select_related("plan").order_by("pk"), 0.5),
     "actions": model_sitemap(Action.objects.select_related("line__plan").order_by("pk"), 0.4),
 }

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -60,21 +60,30 @@ class ThemeQuerySet(SearchableQuerySet):
 class MunicipalityQuerySet(SearchableQuerySet):
     search_fields = {"simple": "name"}
 
+    # Exists() subqueries, never DISTINCT over joins: at 300,000 memberships the joins
+    # multiplied into hundreds of millions of rows to de-duplicate (235 s).
+    def _having(self, relation, **conditions):
+        related = self.model._meta.get_field(relation)
+        rows = related.related_model._default_manager.filter(
+            **{related.field.name: OuterRef("pk")}, **conditions
+        )
+        return Exists(rows)
+
     def members_of(self, network):
-        return self.filter(memberships__network=network).distinct()
+        return self.filter(self._having("memberships", network=network))
 
     def in_networks(self):
         """Municipalities that belong to at least one network."""
-        return self.filter(memberships__isnull=False).distinct()
+        return self.filter(self._having("memberships"))
 
     def with_content(self):
         """Municipalities the directory says something about (members, seats, events, plans)."""
         return self.filter(
-            Q(memberships__isnull=False)
-            | Q(organisations__isnull=False)
-            | Q(events__isnull=False)
-            | Q(plans__isnull=False)
-        ).distinct()
+            self._having("memberships")
+            | self._having("organisations")
+            | self._having("events")
+            | self._having("plans")
+        )
 
 
 class OrganisationQuerySet(SearchableQuerySet):
