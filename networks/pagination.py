@@ -10,10 +10,13 @@ told how many at least, and refines the filters (which are indexed) instead of p
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 # The most rows a list counts and lets a visitor page through.
 MAX_BROWSABLE = 10_000
+# From this offset on, a page is read keys first (see BoundedPaginator.page).
+DEFER_FROM = 1_000
 
 
 class BoundedPaginator(Paginator):
@@ -37,6 +40,18 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self):
         return min(self.counted, self.cap)
+
+    def page(self, number):
+        """A deep page is read as keys first (an index-only scan of the list's order), then
+        the page's rows by key: PostgreSQL skips index entries, not whole rows."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.object_list
+        if bottom < DEFER_FROM or not isinstance(rows, QuerySet):
+            return super().page(number)
+        keys = rows.values("pk")[bottom:top]
+        return self._get_page(rows.filter(pk__in=keys), number, self)
 
 
 @dataclass

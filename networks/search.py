@@ -11,9 +11,11 @@ PostgreSQL generates from exactly the expression ``document()`` returns, with a 
 test checks with EXPLAIN that the planner uses it), so nothing re-parses a row's text.
 
 At scale a common word matches most rows ("economia" matches all 100,000 organisations):
-ranking every match costs seconds. Ranking is bounded instead: the matches are taken in the
-list's own (indexed) order up to ``MAX_RANKED`` candidates, and only those are ranked. A
-visitor with more matches than that is told so and refines the search (see views).
+ranking every match costs seconds. Ranking is bounded instead: the first ``MAX_RANKED``
+matches PostgreSQL finds are the candidates, and only those are ranked (every match, when
+there are fewer). A visitor with more matches than that is told so and refines the search
+(networks/pagination.py); the best of a common word's matches, its name matches, are
+plentiful among any 2,000 of them.
 
 SQLite has no stemming: a ``xmess_fold()`` SQL function (registered on every new
 connection) casefolds, strips accents and turns punctuation into spaces; each word of the
@@ -124,18 +126,17 @@ def search(queryset, query, fields):
 
 
 class StoredVector(Func):
-    """The generated ``search_vector`` column of the queryset's table (migration 0005)."""
+    """The generated ``search_vector`` column of the query's table (migration 0005)."""
 
-    template = '%(table)s."search_vector"'
-
-    def __init__(self, model):
+    def __init__(self):
         from django.contrib.postgres.search import SearchVectorField
 
         super().__init__(output_field=SearchVectorField())
-        self.table = model._meta.db_table
 
     def as_sql(self, compiler, connection, **extra):
-        return self.template % {"table": connection.ops.quote_name(self.table)}, []
+        # The table's alias in this query: "U0" inside a subquery, the table name outside.
+        table = compiler.query.base_table or compiler.query.get_meta().db_table
+        return f'{connection.ops.quote_name(table)}."search_vector"', []
 
 
 def _ranked(queryset, vector, ts_query):
@@ -143,16 +144,20 @@ def _ranked(queryset, vector, ts_query):
     from django.contrib.postgres.search import SearchRank
 
     ordering = queryset.query.order_by or queryset.model._meta.ordering
+    # No order for the candidates: PostgreSQL stops reading (the GIN index's bitmap, or the
+    # table) as soon as it has enough, instead of visiting every match to sort them.
     candidates = (
         queryset.annotate(search_document=vector)
         .filter(search_document=ts_query)
-        .order_by(*ordering)
+        .order_by()
         .values("pk")[: MAX_RANKED + 1]  # one more: a list can tell "more than" apart
     )
-    return (
-        queryset.filter(pk__in=candidates)
-        .annotate(search_rank=SearchRank(vector, ts_query))
-        .order_by("-search_rank", *ordering)
+    # The candidates passed the queryset's filters already; keep only what it loads.
+    ranked = queryset.model._default_manager.filter(pk__in=candidates)
+    ranked.query.select_related = queryset.query.select_related
+    ranked = ranked.prefetch_related(*queryset._prefetch_related_lookups)
+    return ranked.annotate(search_rank=SearchRank(vector, ts_query)).order_by(
+        "-search_rank", *ordering
     )
 
 
@@ -162,7 +167,7 @@ def _search_postgresql(queryset, query, fields):
     ts_query = SearchQuery(query, config=CONFIGS["ca"], search_type="websearch") | SearchQuery(
         query, config=CONFIGS["en"], search_type="websearch"
     )
-    return _ranked(queryset, StoredVector(queryset.model), ts_query)
+    return _ranked(queryset, StoredVector(), ts_query)
 
 
 def _search_postgresql_simple(queryset, query, field):

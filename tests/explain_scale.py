@@ -21,6 +21,8 @@ from django.test import RequestFactory  # noqa: E402
 
 from networks import filters  # noqa: E402
 from networks.models import Municipality, Network, Organisation, Theme  # noqa: E402
+from networks.pagination import BoundedPaginator  # noqa: E402
+from networks.views import OrganisationListView  # noqa: E402
 
 
 def busiest_theme():
@@ -32,14 +34,22 @@ def organisation_filter(params):
     return filters.OrganisationFilter(params, queryset=Organisation.objects.all(), request=request)
 
 
+def browsable_page(queryset):
+    """The deepest page a visitor can reach (pagination.py), as the list reads it."""
+    paginator = BoundedPaginator(queryset, OrganisationListView.paginate_by)
+    return paginator.page(paginator.num_pages).object_list
+
+
 def queries():
     theme = busiest_theme()
     filtered = organisation_filter({"kind": "cooperative", "theme": theme.slug_ca, "q": "economia"})
     return {
         "search-cooperativa": lambda: Organisation.objects.search("cooperativa")[:9],
-        "search-economia": lambda: Network.objects.search("economia")[:9],
+        "search-economia": lambda: Organisation.objects.search("economia")[:9],
+        "search-networks-economia": lambda: Network.objects.search("economia")[:9],
         "search-count": lambda: Organisation.objects.search("cooperativa").order_by()[:10001],
         "organisations-page-2000": lambda: Organisation.objects.all()[47976:48000],
+        "organisations-last-browsable-page": lambda: browsable_page(Organisation.objects.all()),
         "organisations-filtered": lambda: filtered.qs[:24],
         "municipalities-with-content": lambda: Municipality.objects.with_content(),
     }
