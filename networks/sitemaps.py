@@ -27,7 +27,7 @@ LANGUAGE = settings.LANGUAGE_CODE
 
 # URLs per sitemap page (the protocol allows 50,000): each carries its alternates, and a page
 # this size renders in a fraction of a second.
-LIMIT = 5000
+LIMIT = 2000
 
 
 class DatabasePages:
