@@ -23,11 +23,17 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# gettext compiles the translations; Debian's chromium runs the browser tests.
+# gettext compiles the translations; Debian's chromium runs the browser tests; npm fetches
+# axe-core for the accessibility test.
 system-packages:
-	@command -v msgfmt >/dev/null && command -v chromium >/dev/null || { \
-	  (apt-get update -qq && apt-get install -y -qq gettext chromium) >/dev/null \
-	  || echo "Could not install gettext/chromium: install them with your package manager."; }
+	@command -v msgfmt >/dev/null && command -v chromium >/dev/null && command -v npm >/dev/null || { \
+	  (apt-get update -qq && apt-get install -y -qq gettext chromium npm) >/dev/null \
+	  || echo "Could not install gettext/chromium/npm: install them with your package manager."; }
+
+# Test-only JavaScript (axe-core), pinned by package-lock.json, into the git-ignored node_modules/.
+node_modules/.installed: package.json package-lock.json | system-packages
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 messages: install system-packages
 	# Compiling needs no secrets; DEBUG only lets settings load without a SECRET_KEY.
@@ -46,11 +52,11 @@ check: messages
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(DEPLOY_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: messages
+pytest: messages node_modules/.installed
 	$(BIN)/pytest
 
 # On CI the PostgreSQL run is mandatory; elsewhere it runs when a server answers.
-pytest-postgres: messages
+pytest-postgres: messages node_modules/.installed
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is required on CI ($(PG_TEST_URL))."; exit 1; \
@@ -64,5 +70,5 @@ benchmark: messages
 	  WHITENOISE_USE_FINDERS=true ALLOWED_HOSTS=testserver $(BIN)/python -m tests.benchmark
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules
 	find . -name '*.mo' -not -path './$(VENV)/*' -delete

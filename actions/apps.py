@@ -9,7 +9,10 @@ class ActionsConfig(AppConfig):
     seed_fixtures = ["plans"]
 
     def ready(self):
-        # Adds plans and actions to the directory's pages (networks/extensions.py).
+        # Adds plans and actions to the directory's pages (networks/extensions.py) and to
+        # its search page (networks/search.py: register_section).
+        from . import search
         from .sections import register_sections
 
         register_sections()
+        search.register()

@@ -6,7 +6,7 @@ front of the stemmer, created by migration 0003), so "agora" finds "Àgora" and 
 finds "Cooperatives". Catalan columns are read with ``xmess_ca``, English ones with
 ``xmess_en``; names weigh A, other text B. The query is parsed in both configurations
 (websearch syntax: quotes, ``or``, ``-word``) and OR-ed, and results are ranked with
-``SearchRank``. The vector is stored: migration 0005 adds a ``search_vector`` column that
+``SearchRank``. The vector is stored: migration 0006 adds a ``search_vector`` column that
 PostgreSQL generates from exactly the expression ``document()`` returns, with a GIN index (a
 test checks with EXPLAIN that the planner uses it), so nothing re-parses a row's text.
 
@@ -27,6 +27,7 @@ serves here.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.backends.signals import connection_created
@@ -43,8 +44,9 @@ MAX_QUERY_LENGTH = 200
 # visitor reads, small enough to rank in a few milliseconds.
 MAX_RANKED = 2000
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-# Catalan and English plural and gender endings, longest first.
-_ENDINGS = ("ions", "ies", "es", "s", "a", "e", "o")
+# Catalan and English plural and gender endings and English verb endings, longest first
+# ("repairing" and "repaired" find "repair").
+_ENDINGS = ("ions", "ing", "ies", "es", "ed", "s", "a", "e", "o")
 
 
 def fold(text):
@@ -125,8 +127,19 @@ def search(queryset, query, fields):
     return _search_fallback(queryset, query, fields)
 
 
+# The tables migration networks/0006 gave a stored ``search_vector`` (the directory's big
+# ones); others (plans, lines, actions) rank on the indexed expression, within MAX_RANKED.
+STORED_VECTOR_TABLES = {
+    "networks_theme",
+    "networks_organisation",
+    "networks_network",
+    "networks_funder",
+    "networks_event",
+}
+
+
 class StoredVector(Func):
-    """The generated ``search_vector`` column of the query's table (migration 0005)."""
+    """The generated ``search_vector`` column of the query's table (migration 0006)."""
 
     def __init__(self):
         from django.contrib.postgres.search import SearchVectorField
@@ -167,7 +180,8 @@ def _search_postgresql(queryset, query, fields):
     ts_query = SearchQuery(query, config=CONFIGS["ca"], search_type="websearch") | SearchQuery(
         query, config=CONFIGS["en"], search_type="websearch"
     )
-    return _ranked(queryset, StoredVector(), ts_query)
+    stored = queryset.model._meta.db_table in STORED_VECTOR_TABLES
+    return _ranked(queryset, StoredVector() if stored else document(fields), ts_query)
 
 
 def _search_postgresql_simple(queryset, query, field):
@@ -225,3 +239,30 @@ def _search_fallback(queryset, query, fields):
     return queryset.annotate(search_rank=name_hits).order_by(
         "-search_rank", *queryset.query.order_by or queryset.model._meta.ordering
     )
+
+
+# --- Sections other apps add to the search page ------------------------------------------
+# networks never imports the apps built on it: an app registers what it wants searched
+# (actions registers plans, lines and actions in its AppConfig.ready()).
+
+
+@dataclass(frozen=True)
+class SearchSection:
+    key: str
+    label: str
+    queryset: object  # a callable returning the base queryset (with what URLs need joined)
+    fields: dict  # weight -> field names, as for search()
+    list_url: str | None = None
+    detail: object = None  # a callable: object -> a line of context under the result
+
+
+_SECTIONS = {}
+
+
+def register_section(section):
+    """Add (or replace, on a second ready()) a section of the search page."""
+    _SECTIONS[section.key] = section
+
+
+def registered_sections():
+    return list(_SECTIONS.values())

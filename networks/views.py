@@ -10,12 +10,15 @@ from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import filters, structured_data
+from .dates import event_dates
 from .models import (
     Event,
     Funder,
@@ -27,7 +30,8 @@ from .models import (
     Theme,
 )
 from .pagination import MAX_BROWSABLE, BoundedPaginator, SectionPage, preview
-from .search import MAX_QUERY_LENGTH, MAX_RANKED
+from .search import MAX_QUERY_LENGTH, MAX_RANKED, SearchSection, registered_sections
+from .search import search as full_text_search
 
 # How many entries of a long relation a detail page shows before linking to the list
 # filtered to all of them (a network's 20,000 members, a town's 5,000 organisations).
@@ -75,16 +79,17 @@ class NetworkListView(FilteredListView):
     filterset_class = filters.NetworkFilter
 
 
-def by_member(memberships):
+def by_member(memberships, key=lambda membership: membership.member):
     """One row per member, alphabetical, with each of its roles in the order roles are listed.
 
     A municipality can be a member, on the executive commission and in the promoting group
-    at once: a reader wants it once, with all three.
+    at once: a reader wants it once, with all three. ``key`` groups by something else (a
+    municipality's page groups its roles by network).
     """
     role_order = {role: index for index, role in enumerate(Membership.Role.values)}
     rows = defaultdict(list)
     for membership in memberships:
-        rows[membership.member].append(membership)
+        rows[key(membership)].append(membership)
     return [
         (member, sorted(roles, key=lambda m: (role_order[m.role], m.start_year or 0)))
         for member, roles in sorted(rows.items(), key=lambda row: str(row[0]).casefold())
@@ -109,6 +114,7 @@ class NetworkDetailView(DetailView):
             "fundings",
             queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
         ),
+        "reported_member_counts",
     )
 
     def get_context_data(self, **kwargs):
@@ -125,6 +131,11 @@ class NetworkDetailView(DetailView):
         context["organisation_count"] = organisations.count
         context["municipality_count"] = municipalities.count
         context["events"] = preview(network.events.select_related("municipality"), EVENTS_PREVIEW)
+        # Set against the figures the sources give, so nobody takes the list as complete
+        # (a member has its MEMBER role once per network: rows are members).
+        context["recorded_members"] = network.memberships.filter(
+            role=Membership.Role.MEMBER
+        ).count()
         context["structured_data"] = structured_data.network(
             network, self.request, organisations.rows
         )
@@ -158,6 +169,9 @@ class OrganisationDetailView(DetailView):
         context["parts"] = preview(organisation.parts.all(), PREVIEW)
         context["events"] = preview(
             organisation.organised_events.select_related("municipality"), EVENTS_PREVIEW
+        )
+        context["events_taken_part_in"] = preview(
+            organisation.events_taken_part_in.select_related("municipality"), EVENTS_PREVIEW
         )
         context["structured_data"] = structured_data.organisation(
             organisation, self.request, memberships.rows
@@ -199,11 +213,18 @@ class MunicipalityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         municipality = self.object
-        context["memberships"] = preview(
-            municipality.memberships.select_related("network").order_by(
-                "network__name_ca", "role", "id"
+        networks = preview(
+            Network.objects.filter(
+                Exists(Membership.objects.filter(municipality=municipality, network=OuterRef("pk")))
             ),
             PREVIEW,
+        )
+        context["memberships"] = networks
+        context["networks"] = by_member(
+            Membership.objects.filter(
+                municipality=municipality, network__in=networks.rows
+            ).select_related("network"),
+            key=lambda m: m.network,
         )
         context["organisations"] = preview(municipality.organisations.order_by("name_ca"), PREVIEW)
         context["events"] = preview(
@@ -220,6 +241,7 @@ class EventListView(FilteredListView):
 class EventDetailView(DetailView):
     queryset = Event.objects.select_related("municipality").prefetch_related(
         "organisers",
+        "participants",
         "networks",
         "themes",
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
@@ -272,19 +294,52 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"].strip()
 
 
+def _summary(obj):
+    return getattr(obj, "summary", "")
+
+
 class SearchView(TemplateView):
-    """One query across every kind of entry, grouped by kind, best matches first."""
+    """One query across every kind of entry, grouped by kind, best matches first.
+
+    The directory's own kinds come first, then the sections other apps register (plans,
+    lines and actions: see networks.search.register_section).
+    """
 
     template_name = "networks/search.html"
     per_kind = 8
     kinds = [
-        ("networks", _("Networks"), Network, "networks:network_list"),
-        ("organisations", _("Organisations"), Organisation, "networks:organisation_list"),
-        ("funders", _("Funders"), Funder, "networks:funder_list"),
-        ("municipalities", _("Municipalities"), Municipality, "networks:municipality_list"),
-        ("events", _("Events"), Event, "networks:event_list"),
-        ("themes", _("Themes"), Theme, None),
+        SearchSection(
+            "networks", _("Networks"), Network.objects.all, None, "networks:network_list", _summary
+        ),
+        SearchSection(
+            "organisations",
+            _("Organisations"),
+            Organisation.objects.all,
+            None,
+            "networks:organisation_list",
+        ),
+        SearchSection("funders", _("Funders"), Funder.objects.all, None, "networks:funder_list"),
+        SearchSection(
+            "municipalities",
+            _("Municipalities"),
+            Municipality.objects.all,
+            None,
+            "networks:municipality_list",
+        ),
+        SearchSection(
+            "events", _("Events"), Event.objects.all, None, "networks:event_list", event_dates
+        ),
+        SearchSection("themes", _("Themes"), Theme.objects.all, None),
     ]
+
+    def sections(self):
+        return [*self.kinds, *registered_sections()]
+
+    def find(self, section, query):
+        queryset = section.queryset()
+        if section.fields is None:
+            return queryset.search(query)
+        return full_text_search(queryset, query, section.fields)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -296,16 +351,23 @@ class SearchView(TemplateView):
         query = form.cleaned_data["q"] if form.is_valid() else ""
         groups = []
         if query:
-            for key, label, model, list_url in self.kinds:
-                matches = list(model.objects.search(query)[: self.per_kind + 1])
+            for section in self.sections():
+                matches = list(self.find(section, query)[: self.per_kind + 1])
                 if matches:
                     groups.append(
                         {
-                            "key": key,
-                            "label": label,
-                            "results": matches[: self.per_kind],
+                            "key": section.key,
+                            "label": section.label,
+                            "results": [
+                                {
+                                    "object": match,
+                                    "url": match.get_absolute_url(),
+                                    "detail": section.detail(match) if section.detail else "",
+                                }
+                                for match in matches[: self.per_kind]
+                            ],
                             "more": len(matches) > self.per_kind,
-                            "list_url": list_url,
+                            "list_url": section.list_url,
                         }
                     )
         context.update(form=form, query=query, groups=groups)
@@ -320,6 +382,16 @@ def root_redirect(request):
     if language not in codes:
         language = settings.LANGUAGE_CODE
     return HttpResponseRedirect(f"/{language}/")
+
+
+def page_not_found(request, exception):
+    """The 404 page: its language links lead to the home page in each language, since
+    the missing address has no counterpart in the other language."""
+    home = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            home[code] = reverse("home")
+    return render(request, "404.html", {"alternate_urls": home}, status=404)
 
 
 @require_GET

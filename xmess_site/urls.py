@@ -36,3 +36,5 @@ urlpatterns += i18n_patterns(
     path("", include("actions.urls")),
     prefix_default_language=True,
 )
+
+handler404 = "networks.views.page_not_found"

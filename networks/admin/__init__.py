@@ -19,6 +19,7 @@ from ..models import (
     Municipality,
     Network,
     Organisation,
+    ReportedMemberCount,
     StrategicLine,
     Theme,
 )
@@ -91,7 +92,12 @@ class MembershipInline(TranslationTabularInline):
     formset = UniqueMembershipFormSet
     extra = 0
     autocomplete_fields = ["organisation", "municipality"]
-    fields = ["organisation", "municipality", "role", "start_year", "end_year", "note"]
+    fields = ["organisation", "municipality", "role", "start_year", "end_year", "note", "source"]
+
+
+class ReportedMemberCountInline(TranslationTabularInline):
+    model = ReportedMemberCount
+    extra = 0
 
 
 class FundingInline(TranslationStackedInline):
@@ -109,7 +115,7 @@ class NetworkAdmin(TranslatedAdmin):
     search_fields = ["name_ca", "name_en", "acronym"]
     autocomplete_fields = ["parent", "host", "themes"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [StrategicLineInline, MembershipInline, FundingInline]
+    inlines = [StrategicLineInline, MembershipInline, ReportedMemberCountInline, FundingInline]
     csv_columns = [
         ("id", "id"),
         ("name_ca", "name_ca"),
@@ -199,7 +205,7 @@ class EventAdmin(MunicipalScopeMixin, TranslatedAdmin):
     list_select_related = ["municipality"]
     date_hierarchy = "start_date"
     search_fields = ["title_ca", "title_en", "place_ca", "place_en"]
-    autocomplete_fields = ["municipality", "organisers", "networks", "themes"]
+    autocomplete_fields = ["municipality", "organisers", "participants", "networks", "themes"]
     prepopulated_fields = {"slug": ["title"]}
     # A municipal editor manages events held in the municipality.
     municipal_readonly_fields = ["municipality"]

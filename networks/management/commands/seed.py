@@ -2,7 +2,8 @@
 
 Unlike a bare `loaddata`, every object is validated as the admin would validate it
 (`full_clean`: field rules, cross-field rules, constraints), every translated field must be
-filled in both languages or in neither, and a fixture whose rows already exist is skipped, so
+filled in both languages or in neither, no membership may claim years its source does not
+give (networks/fact_checks.py), and a fixture whose rows already exist is skipped, so
 running it again never overwrites what council staff have edited since (`--force` does).
 Any problem stops the whole load with the file, the object and the problem, and the database
 is left exactly as it was.
@@ -19,6 +20,8 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import translation
 from modeltranslation.translator import NotRegistered, translator
+
+from networks.fact_checks import fact_problems
 
 
 def default_fixtures():
@@ -138,6 +141,8 @@ class Command(BaseCommand):
             try:
                 check_both_languages(obj)
                 obj.full_clean()
+                if problems := fact_problems(obj):
+                    raise ValidationError("; ".join(problems))
             except ValidationError as exc:
                 raise FixtureProblem(
                     f"{path.name}: {fixture_label(obj)}: {self.explain(exc)}"

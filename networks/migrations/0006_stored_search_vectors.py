@@ -68,7 +68,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("networks", "0004_modified_for_sitemaps"),
+        ("networks", "0005_modified_for_sitemaps"),
     ]
 
     operations = [migrations.RunPython(create, drop)]

@@ -46,7 +46,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("networks", "0005_stored_search_vectors"),
+        ("networks", "0006_stored_search_vectors"),
     ]
 
     operations = [migrations.RunPython(create, drop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networks', '0003_full_text_search'),
+        ('networks', '0004_membership_sources_member_counts_event_participants'),
     ]
 
     operations = [
