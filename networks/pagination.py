@@ -73,9 +73,11 @@ class Preview:
         return iter(self.rows)
 
 
-def preview(queryset, size):
+def preview(queryset, size, count=None):
+    """The first ``size`` rows; ``count`` when the caller already knows the total."""
     rows = list(queryset[:size])
-    count = len(rows) if len(rows) < size else queryset.order_by().count()
+    if count is None:
+        count = len(rows) if len(rows) < size else queryset.order_by().count()
     return Preview(rows, count)
 
 

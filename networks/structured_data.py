@@ -92,7 +92,8 @@ def _place(municipality, name=""):
     )
 
 
-def event(event, request):
+def event(event, request, organisers, participants):
+    """``organisers``, ``participants``: those the page shows (bounded)."""
     locations = []
     name = physical_place(event)
     if event.municipality_id:
@@ -121,8 +122,8 @@ def event(event, request):
         "eventAttendanceMode": f"https://schema.org/{mode}EventAttendanceMode" if mode else None,
         "eventStatus": "https://schema.org/EventScheduled",
         "location": locations[0] if len(locations) == 1 else locations,
-        "organizer": [organisation_ref(request, o) for o in event.organisers.all()],
-        "performer": [organisation_ref(request, o) for o in event.participants.all()],
+        "organizer": [organisation_ref(request, o) for o in organisers],
+        "performer": [organisation_ref(request, o) for o in participants],
         "about": [theme.name for theme in event.themes.all()],
         "inLanguage": get_language(),
     }

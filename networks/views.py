@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django import forms
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -96,10 +96,10 @@ def by_member(memberships, key=lambda membership: membership.member):
     ]
 
 
-def members_of(network, model, field):
-    """A preview of the network's members of one kind, each with its roles (3 queries)."""
+def members_of(network, model, field, count):
+    """A preview of the network's members of one kind, each with its roles (2 queries)."""
     links = Membership.objects.filter(network=network, **{field: OuterRef("pk")})
-    members = preview(model.objects.filter(Exists(links)), PREVIEW)
+    members = preview(model.objects.filter(Exists(links)), PREVIEW, count)
     memberships = Membership.objects.filter(network=network, **{f"{field}__in": members.rows})
     rows = by_member(memberships.select_related(field))
     return members, rows
@@ -120,22 +120,25 @@ class NetworkDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         network = self.object
+        counts = network.memberships.aggregate(
+            organisations=Count("organisation", distinct=True),
+            municipalities=Count("municipality", distinct=True),
+            # A member has its MEMBER role once per network: these rows are members.
+            members=Count("pk", filter=Q(role=Membership.Role.MEMBER)),
+        )
         organisations, context["organisation_members"] = members_of(
-            network, Organisation, "organisation"
+            network, Organisation, "organisation", counts["organisations"]
         )
         municipalities, context["municipality_members"] = members_of(
-            network, Municipality, "municipality"
+            network, Municipality, "municipality", counts["municipalities"]
         )
         context["organisation_preview"] = organisations
         context["municipality_preview"] = municipalities
         context["organisation_count"] = organisations.count
         context["municipality_count"] = municipalities.count
         context["events"] = preview(network.events.select_related("municipality"), EVENTS_PREVIEW)
-        # Set against the figures the sources give, so nobody takes the list as complete
-        # (a member has its MEMBER role once per network: rows are members).
-        context["recorded_members"] = network.memberships.filter(
-            role=Membership.Role.MEMBER
-        ).count()
+        # Set against the figures the sources give, so nobody takes the list as complete.
+        context["recorded_members"] = counts["members"]
         context["structured_data"] = structured_data.network(
             network, self.request, organisations.rows
         )
@@ -240,8 +243,6 @@ class EventListView(FilteredListView):
 
 class EventDetailView(DetailView):
     queryset = Event.objects.select_related("municipality").prefetch_related(
-        "organisers",
-        "participants",
         "networks",
         "themes",
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
@@ -249,7 +250,14 @@ class EventDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.event(self.object, self.request)
+        event = self.object
+        # A congress can have hundreds of organisations taking part: the first ones, and
+        # how many (the JSON-LD names the same ones).
+        context["organisers"] = preview(event.organisers.order_by("name_ca"), PREVIEW)
+        context["participants"] = preview(event.participants.order_by("name_ca"), PREVIEW)
+        context["structured_data"] = structured_data.event(
+            event, self.request, context["organisers"].rows, context["participants"].rows
+        )
         return context
 
 

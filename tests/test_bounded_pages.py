@@ -82,7 +82,7 @@ def big(db):
 def test_detail_pages_stay_bounded_in_queries_and_size(client, big, django_assert_max_num_queries):
     for language in ("ca", "en"):
         for kind in ("network", "organisation", "municipality", "theme", "funder", "plan"):
-            with django_assert_max_num_queries(DETAIL_QUERY_CAP):
+            with django_assert_max_num_queries(DETAIL_QUERY_CAP, info=kind):
                 response = client.get(object_url(big[kind], language))
             assert response.status_code == 200, kind
             assert len(response.content) < MAX_HTML, kind
