@@ -54,3 +54,13 @@ def test_sitemap_sections_are_paginated(client, db, settings, monkeypatch):
     assert counts == [4] * (len(pages) - 1) + [urls - 4 * (len(pages) - 1)]
     locations = re.findall(r"<loc>([^<]+)</loc>", "".join(sections[page] for page in pages))
     assert len(set(locations)) == urls
+
+
+def test_a_sitemap_page_or_section_that_does_not_exist_is_a_404(client, db):
+    assert client.get("/sitemap-organisations.xml?p=999").status_code == 404
+    assert client.get("/sitemap-organisations.xml?p=x").status_code == 404
+    assert client.get("/sitemap-nonsense.xml").status_code == 404
+    response = client.get("/sitemap-municipalities.xml")
+    assert response["Content-Type"] == "application/xml"
+    assert response["X-Robots-Tag"]
+    assert "Last-Modified" in response

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from actions.sitemaps import sitemaps as plan_sitemaps
 from networks import views as public_views
+from networks.sitemaps import section as sitemap_section
 from networks.sitemaps import sitemaps as directory_sitemaps
 
 # Each app lists its own sections; the project, which knows every app, joins them.
@@ -22,7 +23,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap_section,
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),
