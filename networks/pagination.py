@@ -29,7 +29,8 @@ class BoundedPaginator(Paginator):
         """The number of rows, counted up to cap + 1."""
         rows = self.object_list
         if hasattr(rows, "count") and hasattr(rows, "query"):
-            return rows.order_by()[: self.cap + 1].count()
+            # Only the keys: no rank or other annotation is computed to be counted.
+            return rows.order_by().values("pk")[: self.cap + 1].count()
         return len(rows[: self.cap + 1])
 
     @property
