@@ -52,7 +52,7 @@ def big(db):
         organisation.themes.add(theme)
         organisations.append(organisation)
         make_membership(network, organisation)
-        make_membership(network, make_municipality(f"Poble {number:03}"))
+        make_membership(network, make_municipality(f"Vilaprova {number:03}"))
         make_funding(funder, organisation=organisation, start_year=2000 + number % 20)
     member = organisations[0]
     for number in range(MANY):
@@ -192,7 +192,7 @@ def test_municipality_filter_is_typed_and_resolved_on_the_server(
         (town.slug, "found"),  # the slug, as links always wrote it
         ("Vila Gran", "found"),
         ("vila gràn", "found"),  # accents and case do not matter
-        ("poble", "several"),
+        ("vilaprova", "several"),
         ("zzzz", "none"),
     ]:
         with django_assert_max_num_queries(LIST_QUERY_CAP):
@@ -204,7 +204,7 @@ def test_municipality_filter_is_typed_and_resolved_on_the_server(
             assert "not understood" not in body
         elif expected == "several":
             assert "Several municipalities match" in body
-            assert "Poble 000" in body  # a few of them, named
+            assert "Vilaprova 000" in body  # a few of them, named
             assert "type more of the name" in body
         else:
             assert "No municipality matches" in body
