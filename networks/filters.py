@@ -4,6 +4,7 @@ An unknown value makes that filter invalid: it is ignored and the form says so."
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -180,6 +181,26 @@ class ThemeFilter(SearchFilterSet):
     class Meta:
         model = Theme
         fields = ["q"]
+
+
+class ComarcaFilter(SearchFilterSet):
+    """The comarques page is one short table; the API searches them and picks a province."""
+
+    province = django_filters.ChoiceFilter(
+        label=_("Province"),
+        choices=Province.choices,
+        method="filter_province",
+        empty_label=_("Any province"),
+    )
+
+    class Meta:
+        model = Comarca
+        fields = ["q", "province"]
+
+    def filter_province(self, queryset, name, value):
+        # EXISTS, not a join: a join would repeat each comarca once per municipality there.
+        in_province = Municipality.objects.filter(comarca=OuterRef("pk"), province=value)
+        return queryset.filter(Exists(in_province))
 
 
 # --- Filters of the API's lists that have no page of their own -------------------------------
