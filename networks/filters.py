@@ -198,6 +198,26 @@ class ThemeFilter(SearchFilterSet):
         fields = ["q"]
 
 
+class ComarcaFilter(SearchFilterSet):
+    """The comarques page is one short table; the API searches them and picks a province."""
+
+    province = django_filters.ChoiceFilter(
+        label=_("Province"),
+        choices=Province.choices,
+        method="filter_province",
+        empty_label=_("Any province"),
+    )
+
+    class Meta:
+        model = Comarca
+        fields = ["q", "province"]
+
+    def filter_province(self, queryset, name, value):
+        # EXISTS, not a join: a join would repeat each comarca once per municipality there.
+        in_province = Municipality.objects.filter(comarca=OuterRef("pk"), province=value)
+        return queryset.filter(Exists(in_province))
+
+
 # --- Filters of the API's lists that have no page of their own -------------------------------
 
 # The largest id a 64-bit integer column holds: a larger number names nothing and must not

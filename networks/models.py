@@ -102,6 +102,22 @@ class ComarcaQuerySet(SearchableQuerySet):
         """By name in the active language ("Aran" among the A's in English)."""
         return self.order_by(catalan(f"name_{get_language()}"))
 
+    def with_places(self):
+        """Each comarca's number of municipalities and, per province, whether it reaches it.
+
+        A comarca may straddle provinces (Osona, the Cerdanya): one ``in_province_<code>``
+        flag per province, each an indexed EXISTS, keeps this one bounded query.
+        """
+        return self.annotate(
+            municipality_count=models.Count("municipalities"),
+            **{
+                f"in_province_{code}": models.Exists(
+                    Municipality.objects.filter(comarca=models.OuterRef("pk"), province=code)
+                )
+                for code in Province.values
+            },
+        )
+
 
 class OrganisationQuerySet(SearchableQuerySet):
     def in_comarca(self, comarca):
