@@ -8,4 +8,6 @@ class NetworksConfig(AppConfig):
 
     def ready(self):
         # Connects the security log's receivers (logins, failures, lockouts).
-        from . import security  # noqa: F401
+        from . import caching, security  # noqa: F401
+
+        caching.watch(self)
