@@ -12,14 +12,16 @@ rows, is stored under a version nobody asks for any more). Nothing expires on a 
 correct; the page timeout only bounds memory.
 
 The middleware. ``PublicPageCacheMiddleware`` sits after ``LocaleMiddleware`` (the language
-is known) and keys a page on the version, the scheme, host, language and full path with its
-query string. It serves and stores only GET/HEAD requests without a session or messages
-cookie and without credentials (staff always carry a session cookie), outside the admin,
-and only 200 responses that set no cookie, used no CSRF token and no CSP nonce, and say
-nothing against caching. Cacheable pages get an ``ETag`` (version and key) and a
-``Last-Modified`` (the time of the last change), answer conditional requests with 304, and
-say ``Cache-Control: public, max-age=PAGE_CACHE_MAX_AGE`` (short: a proxy cannot be told of a
-change). A request with a session gets ``private, no-store``.
+is known) and keys a page on the scheme, host, language and full path with its query
+string; the stored page carries the version it was rendered under, and is served only while
+that is still the current version (one cache round trip reads both). It serves and stores
+only GET/HEAD requests without a session or messages cookie and without credentials (staff
+always carry a session cookie), outside the admin, and only 200 responses that set no
+cookie, used no CSRF token and no CSP nonce, and say nothing against caching. Cacheable
+pages get an ``ETag`` (version and key) and a ``Last-Modified`` (the time of the last
+change), answer conditional requests with 304, and say ``Cache-Control: public,
+max-age=PAGE_CACHE_MAX_AGE`` (short: a proxy cannot be told of a change). A request with a
+session gets ``private, no-store``.
 
 With the local-memory cache (the default) each process has its own version: right for one
 process (see gunicorn.conf.py, which uses threads in a single process without Redis), and a
@@ -45,24 +47,25 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content:version"
 CHANGED_KEY = "content:changed"
-PAGE_KEY = "page:{version}:{digest}"
+PAGE_KEY = "page:{digest}"
 EXCLUDED_PATHS = re.compile(r"^/(?:[\w-]+/)?admin/")
 CACHEABLE_VARY = {"accept-language", "accept-encoding", "cookie"}
 
 
-def content_version():
-    """(version, time of the last change) from the shared cache, in one round trip.
+def content_version(*other_keys):
+    """(version, time of the last change, {other key: value}) in one round trip.
 
     A cache that has lost the version (new, restarted, evicted) starts again from the clock
     in milliseconds, above any version it can have held before, so an old page never matches.
     """
-    values = cache.get_many([VERSION_KEY, CHANGED_KEY])
+    keys = [VERSION_KEY, CHANGED_KEY, *other_keys]
+    values = cache.get_many(keys)
     if VERSION_KEY not in values:
         now = time.time()
         cache.add(VERSION_KEY, int(now * 1000), timeout=None)
         cache.add(CHANGED_KEY, now, timeout=None)
-        values = cache.get_many([VERSION_KEY, CHANGED_KEY])
-    return values[VERSION_KEY], values.get(CHANGED_KEY, time.time())
+        values = cache.get_many(keys)
+    return values.pop(VERSION_KEY), values.pop(CHANGED_KEY, time.time()), values
 
 
 def bump_content_version():
@@ -100,7 +103,7 @@ def watch(app_config):
 
 def cached_by_version(name, compute, timeout=None):
     """A value (e.g. the home page's counts) computed once per content version."""
-    version, _changed = content_version()
+    version, _changed, _none = content_version()
     return cache.get_or_set(f"{name}:{version}", compute, timeout or settings.PAGE_CACHE_SECONDS)
 
 
@@ -135,24 +138,25 @@ class PublicPageCacheMiddleware:
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 patch_cache_control(response, private=True, no_store=True)
             return response
-        try:
-            version, changed = content_version()
-        except Exception:  # the site keeps serving, uncached, through a cache outage
-            logger.exception("Cache unavailable: serving without it")
-            return self.get_response(request)
         digest = hashlib.sha256(
             "|".join(
                 (request.scheme, request.get_host(), request.LANGUAGE_CODE, request.get_full_path())
             ).encode()
         ).hexdigest()
-        key = PAGE_KEY.format(version=version, digest=digest)
+        key = PAGE_KEY.format(digest=digest)
+        try:
+            # One round trip for the version and the page: a hit costs nothing more.
+            version, changed, found = content_version(key)
+        except Exception:  # the site keeps serving, uncached, through a cache outage
+            logger.exception("Cache unavailable: serving without it")
+            return self.get_response(request)
         etag = quote_etag(f"{version}-{digest[:16]}")
         # A client holding this ETag got it from this page at this version: no need to render.
         not_modified = get_conditional_response(request, etag=etag, last_modified=int(changed))
         if not_modified is not None:
             return self.decorate(not_modified, etag, changed)
-        stored = cache.get(key)
-        if stored is not None:
+        stored = found.get(key)
+        if stored is not None and stored["version"] == version:
             response = HttpResponse(stored["content"], status=200)
             for header, value in stored["headers"]:
                 response.headers[header] = value
@@ -161,7 +165,11 @@ class PublicPageCacheMiddleware:
         if not cacheable_response(request, response):
             return response
         self.decorate(response, etag, changed)
-        stored = {"content": response.content, "headers": list(response.headers.items())}
+        stored = {
+            "version": version,
+            "content": response.content,
+            "headers": list(response.headers.items()),
+        }
         cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
         return response
 

@@ -163,7 +163,7 @@ def test_not_found_pages_are_not_cached(client, seeded, django_assert_max_num_qu
 
 
 def test_seed_bumps_the_version(seeded, django_capture_on_commit_callbacks):
-    before, _changed = content_version()
+    before = content_version()[0]
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed", "directory", "--force", verbosity=0)
     assert content_version()[0] > before
@@ -208,6 +208,6 @@ def test_with_redis_url_pages_and_the_version_live_in_redis(
         client.get("/ca/")
     server = redis.Redis.from_url(REDIS_TEST_URL)
     version = int(server.get(f"xmess-test:1:{VERSION_KEY}"))
-    assert server.keys(f"xmess-test:1:page:{version}:*")
+    assert server.keys("xmess-test:1:page:*")
     Theme.objects.order_by("pk").first().save()
     assert int(server.get(f"xmess-test:1:{VERSION_KEY}")) > version

@@ -39,7 +39,7 @@ def table_counts():
 @pytest.fixture
 def sample(seeded, django_capture_on_commit_callbacks):
     before = table_counts()
-    version, _changed = content_version()
+    version = content_version()[0]
     with django_capture_on_commit_callbacks(execute=True):
         call_command("generate_sample_data", organisations=N, verbosity=0)
     return before, version
