@@ -20,8 +20,8 @@ always carry a session cookie), outside the admin, and only 200 responses that s
 cookie, used no CSRF token and no CSP nonce, and say nothing against caching. Cacheable
 pages get an ``ETag`` (version and key) and a ``Last-Modified`` (the time of the last
 change), answer conditional requests with 304, and say ``Cache-Control: public,
-max-age=PAGE_CACHE_MAX_AGE`` (short: a proxy cannot be told of a change). A request with a
-session gets ``private, no-store``.
+max-age=PAGE_CACHE_MAX_AGE`` (short: a proxy cannot be told of a change) and ``Vary:
+Cookie``. A request with a session gets ``private, no-store``.
 
 With the local-memory cache (the default) each process has its own version: right for one
 process (see gunicorn.conf.py, which uses threads in a single process without Redis), and a
@@ -40,7 +40,11 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.http import http_date, quote_etag
 
 logger = logging.getLogger(__name__)
@@ -103,8 +107,14 @@ def watch(app_config):
 
 def cached_by_version(name, compute, timeout=None):
     """A value (e.g. the home page's counts) computed once per content version."""
-    version, _changed, _none = content_version()
-    return cache.get_or_set(f"{name}:{version}", compute, timeout or settings.PAGE_CACHE_SECONDS)
+    try:
+        version, _changed, _none = content_version()
+        return cache.get_or_set(
+            f"{name}:{version}", compute, timeout or settings.PAGE_CACHE_SECONDS
+        )
+    except Exception:  # a cache outage costs time, never the page
+        logger.exception("Cache unavailable: computing %s", name)
+        return compute()
 
 
 def cacheable_request(request):
@@ -170,7 +180,10 @@ class PublicPageCacheMiddleware:
             "content": response.content,
             "headers": list(response.headers.items()),
         }
-        cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+        try:
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Cache unavailable: page not stored")
         return response
 
     @staticmethod
@@ -178,4 +191,7 @@ class PublicPageCacheMiddleware:
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(changed)
         patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+        # A proxy must not hand the anonymous copy to someone signed in (staff who just
+        # edited the page would see the old one).
+        patch_vary_headers(response, ["Cookie"])
         return response

@@ -39,6 +39,7 @@ def test_an_anonymous_visitor_gets_the_second_view_from_the_cache(
         assert first.status_code == 200
         assert "public" in first["Cache-Control"]
         assert first["ETag"] and first["Last-Modified"]
+        assert "Cookie" in first["Vary"]
         with django_assert_num_queries(0):
             second = client.get(url)
         assert second.content == first.content
