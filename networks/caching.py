@@ -105,16 +105,25 @@ def watch(app_config):
         m2m_changed.connect(content_changed, sender=model, weak=False, dispatch_uid=uid)
 
 
-def cached_by_version(name, compute, timeout=None):
-    """A value (e.g. the home page's counts) computed once per content version."""
+def cached_by_version(name, compute):
+    """A value (e.g. the home page's counts) computed once per content version.
+
+    Stored with the version it was computed under, so one round trip reads both.
+    """
     try:
-        version, _changed, _none = content_version()
-        return cache.get_or_set(
-            f"{name}:{version}", compute, timeout or settings.PAGE_CACHE_SECONDS
-        )
+        version, _changed, found = content_version(name)
     except Exception:  # a cache outage costs time, never the page
         logger.exception("Cache unavailable: computing %s", name)
         return compute()
+    stored = found.get(name)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    value = compute()
+    try:
+        cache.set(name, (version, value), settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.exception("Cache unavailable: %s not stored", name)
+    return value
 
 
 def cacheable_request(request):

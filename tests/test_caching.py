@@ -212,3 +212,15 @@ def test_with_redis_url_pages_and_the_version_live_in_redis(
     assert server.keys("xmess-test:1:page:*")
     Theme.objects.order_by("pk").first().save()
     assert int(server.get(f"xmess-test:1:{VERSION_KEY}")) > version
+
+
+def test_the_home_counts_are_not_recounted_while_nothing_changes(client, seeded):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/ca/")
+    client.cookies["sessionid"] = "any-session"  # the page itself is rendered again
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/ca/")
+    assert response.context["counts"]["networks"] == Network.objects.count()
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
