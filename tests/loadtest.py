@@ -235,6 +235,7 @@ def one_client(port, path, cookie, budget):
     try:
         if cookie is None:
             fetch(port, path)  # warm the cache
+            started = time.perf_counter()
         while len(timings) < 20 and (len(timings) < 3 or time.perf_counter() - started < budget):
             status, size, seconds = fetch(port, path, cookie)
             timings.append(seconds * 1000)

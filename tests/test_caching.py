@@ -224,3 +224,22 @@ def test_the_home_counts_are_not_recounted_while_nothing_changes(client, seeded)
         response = client.get("/ca/")
     assert response.context["counts"]["networks"] == Network.objects.count()
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_deletion_and_a_recovery_in_the_admin_show_at_once(client, seeded):
+    theme = Theme.objects.create(
+        name_ca="Tema recuperable",
+        name_en="Recoverable theme",
+        slug_ca="recuperable",
+        slug_en="rec",
+    )
+    url = url_of(theme)
+    assert client.get(url).status_code == 200  # now cached
+    staff = Client()
+    staff.force_login(make_staff("root", is_superuser=True))
+    response = staff.post(admin_url("networks_theme_delete", theme.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert client.get(url).status_code == 404
+    record = Theme.history.filter(id=theme.pk, history_type="-").latest()
+    assert staff.post(admin_url("networks_theme_restore", record.history_id)).status_code == 302
+    assert "Tema recuperable" in client.get(url).content.decode()
