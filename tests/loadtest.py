@@ -285,6 +285,49 @@ def wrk(port, path, cookie, duration, connections, script):
     return requests / (micros / 1e6), p95 / 1000, errors + bad_status
 
 
+def drain(port):
+    """Wait for the requests still queued from the last run: a new one waits behind them."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            _status, _size, seconds = fetch(port, "/robots.txt", timeout=120)
+        except OSError:
+            continue
+        if seconds < 0.2:
+            return
+        time.sleep(1)
+
+
+def load_phase(port, results, static_path, args, script):
+    """wrk on the static file, then every page cached, then every page uncached, then the
+    static file again (uncached runs leave queues behind: they go last, each drained)."""
+
+    def run(label, mode, path, cookie, static_rps=None):
+        rps, p95, errors = wrk(port, path, cookie, args.duration, args.connections, script)
+        share = f"{100 * rps / static_rps:>10.1f}%" if static_rps else f"{'-':>11}"
+        print(f"{label[:36]:36} {mode:8} {rps:>9.1f} {p95:>9.1f} {errors:>7} {share}", flush=True)
+        return rps
+
+    print(f"\nwrk: {args.connections} connections, {args.duration} s each, 2 threads")
+    print(f"{'page':36} {'mode':8} {'req/s':>9} {'p95 ms':>9} {'errors':>7} {'% of static':>11}")
+    static_rps = run(f"static {static_path.rsplit('/', 1)[-1]}", "file", static_path, None)
+    for mode, cookie in (("cached", None), ("uncached", UNCACHED_COOKIE)):
+        for row in results:
+            label = row["label"]
+            if row[mode] is None:
+                print(f"{label[:36]:36} {mode:8} skipped: it fails for one client")
+            elif mode == "uncached" and row["uncached"] > args.wrk_max_seconds * 1000:
+                print(
+                    f"{label[:36]:36} {mode:8} skipped: one request takes "
+                    f"{row['uncached'] / 1000:.1f} s"
+                )
+            else:
+                run(label, mode, row["path"], cookie, static_rps)
+                if mode == "uncached":
+                    drain(port)
+    run(f"static {static_path.rsplit('/', 1)[-1]} again", "file", static_path, None, static_rps)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=100_000)
@@ -334,40 +377,7 @@ def main():
                     )
                 results.append(row)
 
-            print(f"\nwrk: {args.connections} connections, {args.duration} s each, 2 threads")
-            static_rps, static_p95, static_errors = wrk(
-                port, static_path, None, args.duration, args.connections, script.name
-            )
-            print(
-                f"{'static ' + static_path:60} {static_rps:>9.0f} req/s  p95 "
-                f"{static_p95:>8.1f} ms  errors {static_errors}"
-            )
-            print(
-                f"{'page':36} {'mode':8} {'req/s':>9} {'p95 ms':>9} {'errors':>7} "
-                f"{'% of static':>11}"
-            )
-            for row in results:
-                for mode, cookie in (("cached", None), ("uncached", UNCACHED_COOKIE)):
-                    if row[mode] is None:
-                        print(f"{row['label'][:36]:36} {mode:8} skipped: it fails for one client")
-                        continue
-                    if mode == "uncached" and row["uncached"] > args.wrk_max_seconds * 1000:
-                        print(
-                            f"{row['label'][:36]:36} {mode:8} skipped: one request takes "
-                            f"{row['uncached'] / 1000:.1f} s"
-                        )
-                        continue
-                    rps, p95, errors = wrk(
-                        port, row["path"], cookie, args.duration, args.connections, script.name
-                    )
-                    if mode == "uncached":
-                        # Let the requests still queued in the server finish before the next run.
-                        time.sleep(min(30, args.connections * row["uncached"] / 1000 / 5))
-                    print(
-                        f"{row['label'][:36]:36} {mode:8} {rps:>9.1f} {p95:>9.1f} {errors:>7} "
-                        f"{100 * rps / static_rps:>10.1f}%",
-                        flush=True,
-                    )
+            load_phase(port, results, static_path, args, script.name)
         finally:
             server.terminate()
             server.wait(timeout=30)
