@@ -6,12 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from networks.admin_tools import (
-    MissingTranslationFilter,
-    MunicipalScopeMixin,
-    TranslatedAdmin,
-    editor_municipality,
-)
+from networks.admin.base import TranslatedAdmin
+from networks.admin.scope import MunicipalScopeMixin, editor_municipality
+from networks.admin.translations import MissingTranslationFilter
 
 from .models import Action, Axis, Line, Plan, ScheduledYear
 

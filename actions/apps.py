@@ -5,12 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = _("Plans and actions")
+    # Loaded by `manage.py seed` after the directory's (plans point at its entries).
+    seed_fixtures = ["plans"]
 
     def ready(self):
         from networks import caching, sample_data
 
+        # Adds plans and actions to the directory's pages (networks/extensions.py).
         from .sample_data import PlansSampleData
+        from .sections import register_sections
 
+        register_sections()
         # Changes to plans invalidate cached pages; sample data includes plans.
         caching.watch(self)
         sample_data.register(PlansSampleData())

@@ -10,7 +10,6 @@ with it Excel, LibreOffice and Numbers all read UTF-8, and Python reads it with
 apostrophe (CSV injection).
 """
 
-import csv
 import io
 import json
 
@@ -18,7 +17,7 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from networks.spreadsheets import csv_cell
+from networks.spreadsheets import write_csv
 
 COLUMNS = [
     ("plan", _("Plan")),
@@ -50,11 +49,12 @@ def export_rows(scheduled_years):
 
 def csv_response(scheduled_years, filename):
     buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)  # RFC 4180: commas, quotes when needed, CRLF line ends
-    writer.writerow([str(label) for _key, label in COLUMNS])
-    for row in export_rows(scheduled_years):
-        writer.writerow([csv_cell(row[key]) for key, _label in COLUMNS])
+    write_csv(
+        buffer,
+        [label for _key, label in COLUMNS],
+        ([row[key] for key, _label in COLUMNS] for row in export_rows(scheduled_years)),
+        bom=True,
+    )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response["Content-Language"] = get_language()

@@ -1,81 +1,16 @@
-"""Feeds, one per language (the URL's language prefix picks it).
-
-- Atom: events, newest first; status changes of plan actions, all plans or one plan.
-- iCalendar: events whose day is known. An event known only to the month or the year has no
-  day a calendar could place it on, and putting it on the 1st would state a false date, so it
-  is left out of the calendar (it stays in the Atom feed and on the site).
+"""Atom feed of the status changes of plan actions, all plans or one plan, one per language
+(the URL's language prefix picks it). The directory's event feeds are in networks/feeds.py.
 """
 
-import datetime
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import OuterRef, Subquery
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language, gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
-from networks.dates import format_date
-from networks.models import Event
+from networks.feeds import FEED_LENGTH
 
 from .models import Plan, ScheduledYear, status_changes
-
-FEED_LENGTH = 50
-
-
-def events_with_last_change():
-    """Events, newest first, each with the time of its latest recorded edit (one query)."""
-    history = Event.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
-    return (
-        Event.objects.select_related("municipality")
-        .annotate(last_changed=Subquery(history.values("history_date")[:1]))
-        .order_by("-start_date", "pk")
-    )
-
-
-def _start_of(date):
-    return timezone.make_aware(datetime.datetime.combine(date, datetime.time()))
-
-
-def event_place(event):
-    return ", ".join(str(part) for part in (event.place, event.municipality) if part)
-
-
-def event_when_where(event):
-    parts = [format_date(event.start_date, event.date_precision)]
-    if event.end_date and event.end_date != event.start_date:
-        parts[0] += " – " + format_date(event.end_date, event.date_precision)
-    if place := event_place(event):
-        parts.append(place)
-    if event.online:
-        parts.append(gettext("online"))
-    return " · ".join(parts)
-
-
-class EventsFeed(Feed):
-    feed_type = Atom1Feed
-    title = _("Xarxa ESS: events")
-    subtitle = _("Conferences, meetings and fairs of the social and solidarity economy.")
-
-    def link(self):
-        return reverse("networks:event_list")
-
-    def items(self):
-        return events_with_last_change()[:FEED_LENGTH]
-
-    def item_title(self, item):
-        return item.title
-
-    def item_description(self, item):
-        return "\n\n".join(part for part in (event_when_where(item), item.description) if part)
-
-    def item_updateddate(self, item):
-        return item.last_changed or _start_of(item.start_date)
 
 
 class PlanChangesFeed(Feed):
@@ -130,74 +65,3 @@ class PlanChangesFeed(Feed):
 
     def item_updateddate(self, item):
         return item.history_date
-
-
-# --- iCalendar (RFC 5545), written by hand: a few properties, escaped and folded ----------
-
-
-def ical_text(value):
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def ical_fold(line):
-    """Split a content line into lines of at most 75 octets, never inside a character."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line
-    pieces, current, limit = [], b"", 75
-    for char in line:
-        char_bytes = char.encode("utf-8")
-        if len(current) + len(char_bytes) > limit:
-            pieces.append(current.decode("utf-8"))
-            current, limit = b"", 74  # continuation lines start with a space
-        current += char_bytes
-    pieces.append(current.decode("utf-8"))
-    return "\r\n ".join(pieces)
-
-
-def _utc_stamp(moment):
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def events_ical(request):
-    host = urlsplit(settings.SITE_URL).hostname or "xarxaess"
-    now = timezone.now()
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//Xarxa ESS//{get_language()}//",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{ical_text(gettext('Xarxa ESS: events'))}",
-    ]
-    events = events_with_last_change().filter(date_precision=Event.Precision.DAY)
-    for event in events:
-        end = (event.end_date or event.start_date) + datetime.timedelta(days=1)
-        description = "\n\n".join(p for p in (event_when_where(event), event.description) if p)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:event-{event.pk}@{host}",
-            f"DTSTAMP:{_utc_stamp(event.last_changed or now)}",
-            f"DTSTART;VALUE=DATE:{event.start_date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{end:%Y%m%d}",
-            f"SUMMARY:{ical_text(event.title)}",
-            f"DESCRIPTION:{ical_text(description)}",
-            f"URL:{request.build_absolute_uri(event.get_absolute_url())}",
-        ]
-        if place := event_place(event):
-            lines.append(f"LOCATION:{ical_text(place)}")
-        if event.last_changed:
-            lines.append(f"LAST-MODIFIED:{_utc_stamp(event.last_changed)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    body = "".join(ical_fold(line) + "\r\n" for line in lines)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="xarxa-ess-events.ics"'
-    return response

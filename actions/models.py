@@ -24,8 +24,8 @@ from networks.models import (
     Network,
     Organisation,
     per_language_unique_slug,
-    validate_year_range,
 )
+from networks.periods import end_after_start, validate_period
 
 
 @dataclass(frozen=True)
@@ -119,10 +119,9 @@ class Plan(models.Model):
         ordering = ["-start_year", "name_ca"]
         constraints = [
             *per_language_unique_slug("plan"),
-            models.CheckConstraint(
-                condition=Q(end_year__gte=models.F("start_year")),
-                name="plan_end_after_start",
-                violation_error_message=_("The plan's last year is before its first year."),
+            end_after_start(
+                "plan_end_after_start",
+                message=_("The plan's last year is before its first year."),
             ),
         ]
 
@@ -136,7 +135,7 @@ class Plan(models.Model):
         return reverse("actions:timeline", kwargs={"slug": self.slug})
 
     def clean(self):
-        validate_year_range(self)
+        validate_period(self)
 
     @property
     def years(self):

@@ -1,4 +1,4 @@
-"""schema.org descriptions of plans and actions, rendered with ``{% json_ld %}``.
+"""schema.org descriptions of plans and actions, rendered with ``{% structured_data %}``.
 
 A plan is a ``CreativeWork`` (a published document) by its owner, covering its years and its
 municipality. An action is a schema.org ``Action``, whose ``actionStatus`` vocabulary

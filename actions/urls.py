@@ -32,6 +32,4 @@ urlpatterns = [
     ),
     # Feeds: one per language, as the language prefix of the URL says.
     path(_("feeds/plan-changes.atom"), feeds.PlanChangesFeed(), name="changes_feed"),
-    path(_("feeds/events.atom"), feeds.EventsFeed(), name="events_feed"),
-    path(_("feeds/events.ics"), feeds.events_ical, name="events_ical"),
 ]

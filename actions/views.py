@@ -50,7 +50,7 @@ class PlanDetailView(DetailView):
             lines_without_axis=[line for line in lines if line.axis_id is None],
             this_year=this_year(),
             other_language=other_languages(self.request),
-            json_ld=structured_data.plan_data(plan, lines, self.request),
+            structured_data=structured_data.plan_data(plan, lines, self.request),
             **kwargs,
         )
 
@@ -106,7 +106,7 @@ class ActionDetailView(DetailView):
             plan=plan,
             years=[(year, by_year.get(year)) for year in plan.years],
             legend=status_legend(),
-            json_ld=structured_data.action_data(action, scheduled, self.request),
+            structured_data=structured_data.action_data(action, scheduled, self.request),
             **kwargs,
         )
 

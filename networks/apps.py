@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NetworksConfig(AppConfig):
     name = "networks"
     verbose_name = _("Directory")
+    # Loaded by `manage.py seed`, in this order; other apps add theirs (actions/apps.py).
+    seed_fixtures = ["municipalities", "directory"]
 
     def ready(self):
         # Connects the security log's receivers (logins, failures, lockouts).

@@ -10,6 +10,11 @@ organisation or a municipality, never both. ``Funding`` says which ``Funder`` pa
 Human-readable fields are translated by modeltranslation (see ``translation.py``): each has
 ``_ca`` and ``_en`` columns, and names and slugs are required in both languages because
 queries on them do not fall back from one language to the other.
+
+Why one module over 300 lines: these models point at each other both ways (an organisation
+hosts networks and is a member of them; a funder may be an organisation), and each keeps its
+queryset next to it. Split into files, every file would import every other; read top to
+bottom, this is the directory's data model in one sitting.
 """
 
 from django.conf import settings
@@ -20,6 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .periods import end_after_start, validate_period
 from .search import search as full_text_search
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
@@ -31,17 +37,6 @@ def per_language_unique_slug(model_name):
         models.UniqueConstraint(fields=[f"slug_{code}"], name=f"{model_name}_unique_slug_{code}")
         for code, _name in settings.LANGUAGES
     ]
-
-
-def validate_year_range(instance, start_field="start_year", end_field="end_year"):
-    start, end = getattr(instance, start_field), getattr(instance, end_field)
-    if start is not None and end is not None and end < start:
-        raise ValidationError(
-            {
-                end_field: _("The end year (%(end)s) is before the start year (%(start)s).")
-                % {"end": end, "start": start}
-            }
-        )
 
 
 class SearchableQuerySet(models.QuerySet):
@@ -409,13 +404,7 @@ class Membership(models.Model):
                     "Choose either an organisation or a municipality, not both."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(end_year__isnull=True)
-                | Q(start_year__isnull=True)
-                | Q(end_year__gte=models.F("start_year")),
-                name="membership_end_after_start",
-                violation_error_message=_("The end year is before the start year."),
-            ),
+            end_after_start("membership_end_after_start", optional=["end_year", "start_year"]),
             models.UniqueConstraint(
                 fields=["network", "organisation", "role"],
                 condition=Q(organisation__isnull=False),
@@ -442,9 +431,9 @@ class Membership(models.Model):
         return self.organisation or self.municipality
 
     def clean(self):
-        if (self.organisation_id is None) == (self.municipality_id is None):
-            raise ValidationError(_("Choose either an organisation or a municipality, not both."))
-        validate_year_range(self)
+        # "Either an organisation or a municipality" is the constraint membership_one_member,
+        # which full_clean validates: checking it here too showed its message twice.
+        validate_period(self)
 
 
 class Funder(models.Model):
@@ -554,13 +543,7 @@ class Funding(models.Model):
         verbose_name_plural = _("fundings")
         ordering = ["funder", "start_year", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_year__isnull=True)
-                | Q(start_year__isnull=True)
-                | Q(end_year__gte=models.F("start_year")),
-                name="funding_end_after_start",
-                violation_error_message=_("The end year is before the start year."),
-            ),
+            end_after_start("funding_end_after_start", optional=["end_year", "start_year"]),
         ]
 
     def __str__(self):
@@ -578,11 +561,14 @@ class Funding(models.Model):
         return list(range(self.start_year, (self.end_year or self.start_year) + 1))
 
     def clean(self):
-        validate_year_range(self)
+        validate_period(self)
         if not (self.project or self.network_id or self.organisation_id or self.event_id):
             raise ValidationError(
                 _("Say what was funded: a project, a network, an organisation or an event.")
             )
+
+
+EVENT_ENDS_BEFORE_START = _("The event ends before it starts.")
 
 
 class Event(models.Model):
@@ -637,10 +623,12 @@ class Event(models.Model):
         ordering = ["-start_date", "title_ca"]
         constraints = [
             *per_language_unique_slug("event"),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="event_end_after_start",
-                violation_error_message=_("The event ends before it starts."),
+            end_after_start(
+                "event_end_after_start",
+                start="start_date",
+                end="end_date",
+                optional=["end_date"],
+                message=EVENT_ENDS_BEFORE_START,
             ),
         ]
 
@@ -651,8 +639,7 @@ class Event(models.Model):
         return reverse("networks:event_detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The event ends before it starts.")})
+        validate_period(self, "start_date", "end_date", EVENT_ENDS_BEFORE_START)
 
 
 class EditorProfile(models.Model):

@@ -2,13 +2,14 @@
 
 Django's i18n sitemap calls ``location()`` under each language, so objects give their own
 slug in each language (swapping the prefix alone would 404).
+
+These are the directory's sections; other apps keep theirs in their own sitemaps.py and
+xmess_site/urls.py puts them together.
 """
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-
-from actions.models import Action, Line, Plan
 
 from .models import Event, Funder, Municipality, Network, Organisation, Theme
 
@@ -36,18 +37,20 @@ class BilingualSitemap(Sitemap):
 
 
 class StaticPagesSitemap(BilingualSitemap):
+    """Pages without an object, named by their URL name (other apps subclass it for theirs)."""
+
     priority = 0.8
+    pages = [
+        "home",
+        "networks:network_list",
+        "networks:organisation_list",
+        "networks:funder_list",
+        "networks:municipality_list",
+        "networks:event_list",
+    ]
 
     def items(self):
-        return [
-            "home",
-            "networks:network_list",
-            "networks:organisation_list",
-            "networks:funder_list",
-            "networks:municipality_list",
-            "networks:event_list",
-            "actions:plan_list",
-        ]
+        return self.pages
 
     def location(self, item):
         return reverse(item)
@@ -83,7 +86,4 @@ sitemaps = {
     "municipalities": MunicipalitySitemap,
     "events": model_sitemap(Event.objects.order_by("pk")),
     "themes": model_sitemap(Theme.objects.order_by("pk"), 0.4),
-    "plans": model_sitemap(Plan.objects.order_by("pk"), 0.7),
-    "lines": model_sitemap(Line.objects.select_related("plan").order_by("pk"), 0.5),
-    "actions": model_sitemap(Action.objects.select_related("line__plan").order_by("pk"), 0.4),
 }

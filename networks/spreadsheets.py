@@ -4,6 +4,7 @@ A cell starting with one of FORMULA_PREFIXES would run as a formula (CSV injecti
 text gets a leading apostrophe, which spreadsheets read as "this is text".
 """
 
+import csv
 import datetime
 from decimal import Decimal
 
@@ -21,3 +22,19 @@ def csv_cell(value):
         return value.isoformat()
     text = str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def write_csv(stream, header, rows, *, bom=False):
+    """Write one CSV file to ``stream`` (a text file, a StringIO, an HttpResponse).
+
+    ``header`` is a sequence of column labels, ``rows`` an iterable of sequences of values;
+    every value goes through ``csv_cell``. ``bom=True`` starts with a UTF-8 byte order mark,
+    for files people open in Excel (see actions/exports.py). Dialect: RFC 4180 (commas,
+    quotes when needed, CRLF line ends).
+    """
+    if bom:
+        stream.write("\ufeff")
+    writer = csv.writer(stream)
+    writer.writerow([str(label) for label in header])
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])

@@ -1,7 +1,7 @@
 """schema.org descriptions (JSON-LD) of directory pages, for search engines.
 
 Plain dicts built from objects whose relations the view has already prefetched; rendered
-with ``{% json_ld structured_data %}``. Absolute URLs come from the request.
+with ``{% structured_data structured_data %}``. Absolute URLs come from the request.
 """
 
 from django.utils.translation import get_language

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import feeds, views
 
 app_name = "networks"
 
@@ -26,4 +26,7 @@ urlpatterns = [
     path(_("events/<slug:slug>/"), views.EventDetailView.as_view(), name="event_detail"),
     path(_("themes/<slug:slug>/"), views.ThemeDetailView.as_view(), name="theme_detail"),
     path(_("search/"), views.SearchView.as_view(), name="search"),
+    # Feeds: one per language, as the language prefix of the URL says.
+    path(_("feeds/events.atom"), feeds.EventsFeed(), name="events_feed"),
+    path(_("feeds/events.ics"), feeds.events_ical, name="events_ical"),
 ]

@@ -15,8 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from actions.models import Action, Plan
-
 from . import filters, structured_data
 from .caching import cached_by_version
 from .models import (
@@ -94,7 +92,6 @@ class NetworkDetailView(DetailView):
             queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
         ),
         Prefetch("events", queryset=Event.objects.select_related("municipality")),
-        Prefetch("plan_actions", queryset=Action.objects.select_related("line__plan").order_by()),
     )
 
     def get_context_data(self, **kwargs):
@@ -121,8 +118,6 @@ class OrganisationDetailView(DetailView):
         Prefetch("memberships", queryset=Membership.objects.select_related("network")),
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
         Prefetch("organised_events", queryset=Event.objects.select_related("municipality")),
-        "plans",
-        Prefetch("plan_actions", queryset=Action.objects.select_related("line__plan").order_by()),
     )
 
     def get_context_data(self, **kwargs):
@@ -158,31 +153,7 @@ class MunicipalityDetailView(DetailView):
         Prefetch("memberships", queryset=Membership.objects.select_related("network")),
         Prefetch("organisations", queryset=Organisation.objects.order_by("name_ca")),
         "events",
-        "plans",
     )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        actions = (
-            Action.objects.concerning_municipality(self.object)
-            .select_related("line__plan")
-            .prefetch_related("scheduled_years")
-        )
-        context["actions_by_year"], context["unscheduled_actions"] = actions_by_year(actions)
-        return context
-
-
-def actions_by_year(actions):
-    """[(year, [(action, scheduled year), ...]), ...] in year order, and the unscheduled."""
-    years = defaultdict(list)
-    unscheduled = []
-    for action in actions:
-        scheduled = list(action.scheduled_years.all())
-        if not scheduled:
-            unscheduled.append(action)
-        for entry in scheduled:
-            years[entry.year].append((action, entry))
-    return sorted(years.items()), unscheduled
 
 
 class EventListView(FilteredListView):
@@ -217,7 +188,6 @@ def home_counts():
         "funders": Funder.objects.count(),
         "municipalities": Municipality.objects.in_networks().count(),
         "events": Event.objects.count(),
-        "plans": Plan.objects.count(),
     }
 
 

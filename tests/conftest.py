@@ -2,8 +2,13 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
+
+from networks.models import Municipality
+from tests.factories import make_staff
 
 BROWSER_FLAGS = [
     "--no-sandbox",
@@ -20,6 +25,13 @@ BROWSER_FLAGS = [
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, whatever page the previous test
+    requested (a request's language stays active in the test's thread after it)."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +57,33 @@ def live_seeded(transactional_db, live_server):
     """The real fixtures behind a live server (browser tests; the data is flushed after)."""
     call_command("seed", verbosity=0)
     return live_server
+
+
+# --- Staff accounts (the admin tests) -------------------------------------------------------
+
+
+@pytest.fixture
+def superuser(seeded):
+    return make_staff("root", is_superuser=True)
+
+
+@pytest.fixture
+def editor(seeded):
+    return make_staff("editor", group="Editors")
+
+
+@pytest.fixture
+def barcelona_editor(seeded):
+    return make_staff(
+        "bcn", group="Municipal editors", municipality=Municipality.objects.get(name="Barcelona")
+    )
+
+
+@pytest.fixture
+def sabadell_editor(seeded):
+    return make_staff(
+        "sbd", group="Municipal editors", municipality=Municipality.objects.get(name="Sabadell")
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,20 +1,16 @@
-"""Helpers for the plan and timeline tests: small plans built by hand, and an HTML reader."""
+"""Helpers for the plan and timeline tests: a plan drawn as a grid of years, and an HTML reader."""
 
 from html.parser import HTMLParser
 
-from actions.models import Action, Line, Plan, ScheduledYear
-from networks.models import Organisation
+from actions.models import ScheduledYear
+from tests.factories import make_action, make_line, make_organisation
+from tests.factories import make_plan as make_empty_plan
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
 def make_owner(suffix="a"):
-    return Organisation.objects.create(
-        name_ca=f"Ajuntament {suffix}",
-        name_en=f"Council {suffix}",
-        slug_ca=f"ajuntament-{suffix}",
-        slug_en=f"council-{suffix}",
-    )
+    return make_organisation(f"Ajuntament {suffix}", f"Council {suffix}")
 
 
 def make_plan(lines, *, start=2020, end=2023, slug="pla-prova", owner=None):
@@ -22,9 +18,9 @@ def make_plan(lines, *, start=2020, end=2023, slug="pla-prova", owner=None):
 
     A bare year stands for (year, "planned").
     """
-    plan = Plan.objects.create(
-        name_ca=f"Pla {slug}",
-        name_en=f"Plan {slug}",
+    plan = make_empty_plan(
+        f"Pla {slug}",
+        f"Plan {slug}",
         slug_ca=slug,
         slug_en=f"{slug}-en",
         owner=owner or make_owner(slug),
@@ -32,16 +28,9 @@ def make_plan(lines, *, start=2020, end=2023, slug="pla-prova", owner=None):
         end_year=end,
     )
     for number, actions in lines.items():
-        line = Line.objects.create(
-            plan=plan, number=number, title_ca=f"Línia {number}", title_en=f"Line {number}"
-        )
+        line = make_line(plan, number)
         for position, years in enumerate(actions, start=1):
-            action = Action.objects.create(
-                line=line,
-                position=position,
-                title_ca=f"Acció {number}.{position}",
-                title_en=f"Action {number}.{position}",
-            )
+            action = make_action(line, position)
             ScheduledYear.objects.bulk_create(
                 ScheduledYear(action=action, year=y[0], status=y[1])
                 if isinstance(y, tuple)

@@ -4,10 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from networks.models import Network
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser]
-
-PASSWORD = "a-long-test-password-42"
 
 
 @pytest.fixture

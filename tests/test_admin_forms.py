@@ -7,8 +7,8 @@ import pytest
 
 from actions.models import Action, ScheduledYear
 from networks.models import Membership, Network, Theme
-from tests.admin_support import *  # noqa: F403
 from tests.admin_support import admin_url
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +213,6 @@ def test_csv_export_with_bogus_filters_is_a_clean_400(editor_client):
 
 
 def test_csv_export_needs_the_right_to_view(client, seeded):
-    from tests.admin_support import make_staff
 
     client.force_login(make_staff("nobody"))
     assert client.get(admin_url("networks_network_export")).status_code == 403

@@ -5,8 +5,8 @@ from django.utils import translation
 from django.utils.html import escape
 
 from networks.models import Membership, Municipality, Network, Organisation, Theme
-from tests.admin_support import *  # noqa: F403
-from tests.admin_support import admin_url, make_staff
+from tests.admin_support import admin_url
+from tests.factories import make_membership, make_network, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +64,10 @@ def xmess(seeded):
 @pytest.fixture
 def small_network(seeded):
     """A network nothing protects, with two themes and two memberships."""
-    network = Network.objects.create(
-        name_ca="Xarxa de prova", name_en="Test network", slug_ca="xarxa-prova", slug_en="test-net"
-    )
+    network = make_network("Xarxa de prova", "Test network")
     network.themes.set(Theme.objects.order_by("pk")[:2])
-    Membership.objects.create(network=network, organisation=Organisation.objects.first())
-    Membership.objects.create(
-        network=network, municipality=Municipality.objects.get(name="Sabadell"), start_year=2020
-    )
+    make_membership(network, Organisation.objects.first())
+    make_membership(network, Municipality.objects.get(name="Sabadell"), start_year=2020)
     return network
 
 

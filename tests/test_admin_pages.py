@@ -7,7 +7,6 @@ from html import unescape
 import pytest
 from django.contrib import admin
 
-from tests.admin_support import *  # noqa: F403
 from tests.admin_support import admin_url
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.utils.html import escape
 
 from actions.models import Plan, ScheduledYear
 from networks.models import Event, Membership, Municipality, Network
-from tests.admin_support import *  # noqa: F403
 from tests.admin_support import admin_url
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,7 @@ def test_municipal_editor_adds_a_membership_for_their_own_municipality(
 def test_logins_and_failures_are_logged(client, seeded, editor, caplog):
     with caplog.at_level(logging.INFO, logger="xmess.security"):
         client.post(admin_url("login"), {"username": "editor", "password": "wrong"})
-        client.post(admin_url("login"), {"username": "editor", "password": PASSWORD})  # noqa: F405
+        client.post(admin_url("login"), {"username": "editor", "password": PASSWORD})
     messages = [r.message for r in caplog.records if r.name == "xmess.security"]
     assert any(m.startswith("login failed user='editor'") for m in messages)
     assert any(m.startswith("login user='editor'") for m in messages)
@@ -186,7 +186,7 @@ def test_repeated_failed_logins_lock_the_account(client, seeded, editor, setting
     for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
         client.post(url, {"username": "editor", "password": "wrong"})
     # Even the right password is refused while the lock lasts.
-    response = client.post(url, {"username": "editor", "password": PASSWORD})  # noqa: F405
+    response = client.post(url, {"username": "editor", "password": PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
     assert client.get(admin_url("index")).status_code == 302  # still sent to the login page

@@ -12,7 +12,8 @@ from django.utils import translation
 
 from networks.caching import VERSION_KEY, bump_content_version, content_version
 from networks.models import Network, Organisation, Theme
-from tests.admin_support import admin_url, make_staff
+from tests.admin_support import admin_url
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 

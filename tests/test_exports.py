@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from actions.models import Plan
+from actions.models import Plan, ScheduledYear
 from tests.plans_support import grid_cells, make_plan, parse_html
 from tests.test_timeline import SEED_YEARS
 
@@ -55,7 +55,7 @@ def test_csv_of_the_whole_seed_plan_has_one_row_per_scheduled_action_year(client
     rows = read_csv(client.get(url_for(seed_plan, "timeline_csv")))
     assert rows[0] == [*CA_HEADER, "Estat"]
     body = rows[1:]
-    assert len(body) == 82
+    assert len(body) == ScheduledYear.objects.of_plan(seed_plan).count() > 0
     years = {}
     for row in body:
         years.setdefault(row[3], []).append(int(row[5]))
@@ -137,7 +137,8 @@ def test_json_is_utf8_with_the_plan_and_the_page_it_comes_from(client, seed_plan
     }
     assert document["url"].endswith("/ca/plans/pla-impuls-ess-2016-2019/cronograma/?year=2019")
     assert {row["year"] for row in document["rows"]} == {2019}
-    assert len(document["rows"]) == 17
+    expected = ScheduledYear.objects.of_plan(seed_plan).filter(year=2019).count()
+    assert len(document["rows"]) == expected > 0
 
 
 def test_download_names_say_what_was_filtered(client, seed_plan):

@@ -7,15 +7,16 @@ from django.utils import translation
 
 from networks.models import Event, Municipality, Network, Organisation
 from networks.search import fold, query_words
+from tests.factories import make_organisation
 
 pytestmark = pytest.mark.django_db
 
 
 def organisation(name_ca, name_en=None, description_ca="", description_en=""):
     slug = fold(name_ca).strip().replace(" ", "-")
-    return Organisation.objects.create(
-        name_ca=name_ca,
-        name_en=name_en or name_ca,
+    return make_organisation(
+        name_ca,
+        name_en,
         slug_ca=slug,
         slug_en=f"{slug}-test-en",
         description_ca=description_ca,

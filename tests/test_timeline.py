@@ -210,7 +210,8 @@ def test_bad_filter_values_give_400_with_an_explanation(client, seed_plan, query
 def test_unknown_parameters_are_ignored(client, seed_plan):
     response = client.get(timeline_url(seed_plan, "en") + "?page=x&sort=';drop")
     assert response.status_code == 200
-    assert len(grid_cells(parse_html(response.content))) == 28
+    expected = Action.objects.filter(line__plan=seed_plan).count()
+    assert len(grid_cells(parse_html(response.content))) == expected > 0
 
 
 def test_this_year_outside_the_plan_says_so(client, seed_plan, monkeypatch):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -248,10 +247,6 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING"},
     },
 }
-
-# --- Site-wide text --------------------------------------------------------------------------
-
-SITE_NAME = _("Xarxa ESS")
 
 # --- Seed content ----------------------------------------------------------------------------
 

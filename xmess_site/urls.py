@@ -3,8 +3,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from actions.sitemaps import sitemaps as plan_sitemaps
 from networks import views as public_views
-from networks.sitemaps import sitemaps
+from networks.sitemaps import sitemaps as directory_sitemaps
+
+# Each app lists its own sections; the project, which knows every app, joins them.
+sitemaps = directory_sitemaps | plan_sitemaps
 
 urlpatterns = [
     path("", public_views.root_redirect, name="root"),

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from networks import extensions
 from networks.dates import format_date
 
 register = template.Library()
@@ -25,8 +26,8 @@ _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 @register.simple_tag
-def json_ld(data):
-    """Render a schema.org dict as <script type="application/ld+json">."""
+def structured_data(data):
+    """Render a schema.org dict (structured data) as <script type="application/ld+json">."""
     if not data:
         return ""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
@@ -129,3 +130,15 @@ def language_links(context):
             url = f"{url}?{request.GET.urlencode()}"
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def extension_slot(context, slot):
+    """Render what other apps registered for ``slot`` (see networks/extensions.py)."""
+    request, obj = context.get("request"), context.get("object")
+    parts = []
+    for section in extensions.sections(slot):
+        extra = section.context(request, obj) if section.context else {}
+        with context.push(extra):
+            parts.append(context.template.engine.get_template(section.template).render(context))
+    return mark_safe("".join(parts))  # noqa: S308 - each part rendered and escaped by its template

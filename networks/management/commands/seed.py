@@ -10,6 +10,7 @@ is left exactly as it was.
 
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
@@ -19,7 +20,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import translation
 from modeltranslation.translator import NotRegistered, translator
 
-DEFAULT_FIXTURES = ["municipalities", "directory", "plans"]
+
+def default_fixtures():
+    """Each app's ``seed_fixtures``, in INSTALLED_APPS order (an app's rows may point at an
+    earlier app's, never the other way round)."""
+    return [
+        name for config in apps.get_app_configs() for name in getattr(config, "seed_fixtures", ())
+    ]
 
 
 class FixtureProblem(Exception):
@@ -41,7 +48,7 @@ def fixture_path(name):
     )
 
 
-def describe(obj):
+def fixture_label(obj):
     return f"{obj._meta.label}(pk={obj.pk!r})"
 
 
@@ -64,7 +71,11 @@ class Command(BaseCommand):
     help = "Load the seed fixtures (validated, all or nothing, never overwriting edits)."
 
     def add_arguments(self, parser):
-        parser.add_argument("fixtures", nargs="*", default=DEFAULT_FIXTURES)
+        parser.add_argument(
+            "fixtures",
+            nargs="*",
+            help="Fixture names or paths; default: every app's seed_fixtures.",
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -73,7 +84,7 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, fixtures, force, database, verbosity, **options):
-        paths = [fixture_path(name) for name in fixtures]
+        paths = [fixture_path(name) for name in fixtures or default_fixtures()]
         loaded = {}
         models = set()
         # Operators read this command's output in English, validation messages included.
@@ -128,7 +139,9 @@ class Command(BaseCommand):
                 check_both_languages(obj)
                 obj.full_clean()
             except ValidationError as exc:
-                raise FixtureProblem(f"{path.name}: {describe(obj)}: {self.explain(exc)}") from exc
+                raise FixtureProblem(
+                    f"{path.name}: {fixture_label(obj)}: {self.explain(exc)}"
+                ) from exc
             try:
                 with transaction.atomic(using=database):
                     obj._change_reason = f"Loaded from {path.name}"
@@ -136,7 +149,7 @@ class Command(BaseCommand):
                     for field_name, values in (item.m2m_data or {}).items():
                         getattr(obj, field_name).set(values)
             except Exception as exc:  # an integrity error names no object: we do
-                raise FixtureProblem(f"{path.name}: {describe(obj)}: {exc}") from exc
+                raise FixtureProblem(f"{path.name}: {fixture_label(obj)}: {exc}") from exc
         return len(objects)
 
     @staticmethod

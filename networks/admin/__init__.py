@@ -1,17 +1,16 @@
-"""The staff admin for the directory (the shared machinery is in ``admin_tools.py``)."""
+"""The staff admin for the directory: the ``ModelAdmin`` of each ``networks`` model.
+
+The machinery they share (and that ``actions/admin.py`` uses too) lives beside this file,
+one module per concern: ``base`` (the base classes), ``scope`` (municipal editors),
+``history`` (history and revert), ``recovery`` (deleted entries), ``deletion`` (confirmed
+cascades), ``exports`` (CSV), ``translations`` (missing translations), ``forms`` (formsets).
+"""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from .admin_tools import (
-    MissingTranslationFilter,
-    MunicipalScopeMixin,
-    TranslatedAdmin,
-    UniqueMembershipFormSet,
-    XmessAdmin,
-)
-from .models import (
+from ..models import (
     EditorProfile,
     Event,
     Funder,
@@ -23,6 +22,10 @@ from .models import (
     StrategicLine,
     Theme,
 )
+from .base import TranslatedAdmin, XmessAdmin
+from .forms import UniqueMembershipFormSet
+from .scope import MunicipalScopeMixin
+from .translations import MissingTranslationFilter
 
 admin.site.site_header = _("Xarxa ESS administration")
 admin.site.site_title = _("Xarxa ESS administration")

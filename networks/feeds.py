@@ -1,0 +1,111 @@
+"""Feeds of the directory's events, one per language (the URL's language prefix picks it).
+
+- Atom: events, newest first.
+- iCalendar: events whose day is known. An event known only to the month or the year has no
+  day a calendar could place it on, and putting it on the 1st would state a false date, so it
+  is left out of the calendar (it stays in the Atom feed and on the site).
+"""
+
+import datetime
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+
+from .dates import format_date
+from .models import Event
+
+FEED_LENGTH = 50
+
+
+def events_with_last_change():
+    """Events, newest first, each with the time of its latest recorded edit (one query)."""
+    history = Event.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
+    return (
+        Event.objects.select_related("municipality")
+        .annotate(last_changed=Subquery(history.values("history_date")[:1]))
+        .order_by("-start_date", "pk")
+    )
+
+
+def _start_of(date):
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time()))
+
+
+def event_place(event):
+    return ", ".join(str(part) for part in (event.place, event.municipality) if part)
+
+
+def event_when_where(event):
+    parts = [format_date(event.start_date, event.date_precision)]
+    if event.end_date and event.end_date != event.start_date:
+        parts[0] += " – " + format_date(event.end_date, event.date_precision)
+    if place := event_place(event):
+        parts.append(place)
+    if event.online:
+        parts.append(gettext("online"))
+    return " · ".join(parts)
+
+
+class EventsFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Xarxa ESS: events")
+    subtitle = _("Conferences, meetings and fairs of the social and solidarity economy.")
+
+    def link(self):
+        return reverse("networks:event_list")
+
+    def items(self):
+        return events_with_last_change()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return "\n\n".join(part for part in (event_when_where(item), item.description) if part)
+
+    def item_updateddate(self, item):
+        return item.last_changed or _start_of(item.start_date)
+
+
+def utc(moment):
+    # RFC 5545 wants DTSTAMP and LAST-MODIFIED in UTC ("...Z"), not with a TZID.
+    return moment.astimezone(datetime.UTC)
+
+
+def events_ical(request):
+    host = urlsplit(settings.SITE_URL).hostname or "xarxaess"
+    now = timezone.now()
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", f"-//Xarxa ESS//{get_language()}//")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", gettext("Xarxa ESS: events"))
+    for event in events_with_last_change().filter(date_precision=Event.Precision.DAY):
+        entry = icalendar.Event()
+        entry.add("uid", f"event-{event.pk}@{host}")
+        entry.add("dtstamp", utc(event.last_changed or now))
+        entry.add("dtstart", event.start_date)
+        # DTEND of an all-day event is exclusive: the day after the last day.
+        entry.add("dtend", (event.end_date or event.start_date) + datetime.timedelta(days=1))
+        entry.add("summary", event.title)
+        description = "\n\n".join(p for p in (event_when_where(event), event.description) if p)
+        entry.add("description", description)
+        entry.add("url", request.build_absolute_uri(event.get_absolute_url()))
+        if place := event_place(event):
+            entry.add("location", place)
+        if event.last_changed:
+            entry.add("last-modified", utc(event.last_changed))
+        calendar.add_component(entry)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="xarxa-ess-events.ics"'
+    return response
