@@ -26,12 +26,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# gettext compiles the translations; Debian's chromium runs the browser tests; wrk loads
-# the server in `make loadtest`.
+# gettext compiles the translations; Debian's chromium runs the browser tests; npm fetches
+# axe-core for the accessibility test; wrk loads the server in `make loadtest`.
 system-packages:
-	@command -v msgfmt >/dev/null && command -v chromium >/dev/null && command -v wrk >/dev/null || { \
-	  (apt-get update -qq && apt-get install -y -qq gettext chromium wrk) >/dev/null \
-	  || echo "Could not install gettext/chromium/wrk: install them with your package manager."; }
+	@command -v msgfmt >/dev/null && command -v chromium >/dev/null && command -v npm >/dev/null \
+	  && command -v wrk >/dev/null || { \
+	  (apt-get update -qq && apt-get install -y -qq gettext chromium npm wrk) >/dev/null \
+	  || echo "Could not install gettext/chromium/npm/wrk: install them with your package manager."; }
+
+# Test-only JavaScript (axe-core), pinned by package-lock.json, into the git-ignored node_modules/.
+node_modules/.installed: package.json package-lock.json | system-packages
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 messages: install system-packages
 	# Compiling needs no secrets; DEBUG only lets settings load without a SECRET_KEY.
@@ -50,12 +56,12 @@ check: messages
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(DEPLOY_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: messages
+pytest: messages node_modules/.installed
 	$(BIN)/pytest
 
 # On CI the PostgreSQL run, with Redis as the cache, is mandatory; elsewhere it runs when
 # both servers answer.
-pytest-postgres: messages
+pytest-postgres: messages node_modules/.installed
 	@if ! $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  if [ "$$CI" = "true" ]; then echo "PostgreSQL is required on CI ($(PG_TEST_URL))."; exit 1; fi; \
 	  echo "No PostgreSQL at $(PG_TEST_URL): skipped the PostgreSQL run."; \
@@ -81,5 +87,5 @@ loadtest: messages system-packages
 	  $(BIN)/python -m tests.loadtest --scale $(SCALE)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules
 	find . -name '*.mo' -not -path './$(VENV)/*' -delete

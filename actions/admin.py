@@ -9,6 +9,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 from networks.admin.base import TranslatedAdmin
 from networks.admin.scope import MunicipalScopeMixin, editor_municipality
 from networks.admin.translations import MissingTranslationFilter
+from networks.imports.admin import ImportMixin
 
 from .models import Action, Axis, Line, Plan, ScheduledYear
 
@@ -94,6 +95,10 @@ class ActionAdmin(TranslatedAdmin):
     autocomplete_fields = ["line", "networks", "organisations", "municipalities"]
     inlines = [ScheduledYearInline]
 
+    @admin.display(description=gettext_lazy("code"), ordering="line__number")
+    def code(self, obj):
+        return obj.code
+
     @admin.display(description=gettext_lazy("action"), ordering="title_ca")
     def short_title(self, obj):
         return obj.title if len(obj.title) <= 90 else obj.title[:89] + "…"
@@ -104,7 +109,7 @@ class ActionAdmin(TranslatedAdmin):
 
 
 @admin.register(ScheduledYear)
-class ScheduledYearAdmin(MunicipalScopeMixin, TranslatedAdmin):
+class ScheduledYearAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     """The timeline: one row per action and year; statuses can be changed in the list."""
 
     list_display = ["code", "action_title", "year", "status"]
@@ -115,18 +120,6 @@ class ScheduledYearAdmin(MunicipalScopeMixin, TranslatedAdmin):
     autocomplete_fields = ["action"]
     # A municipal editor records how the year went; which action and year it is stays put.
     municipal_readonly_fields = ["action", "year"]
-    csv_columns = [
-        ("plan", "action__line__plan__name"),
-        ("line", "action__line__number"),
-        ("action", lambda sy: sy.action.code),
-        ("title_ca", "action__title_ca"),
-        ("title_en", "action__title_en"),
-        ("year", "year"),
-        ("status", "status"),
-        ("note_ca", "note_ca"),
-        ("note_en", "note_en"),
-    ]
-    csv_select_related = ["action__line__plan"]
 
     @admin.display(description=gettext_lazy("code"))
     def code(self, obj):

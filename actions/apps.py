@@ -9,13 +9,20 @@ class ActionsConfig(AppConfig):
     seed_fixtures = ["plans"]
 
     def ready(self):
+        # Adds plans and actions to the directory's pages (networks/extensions.py) and to
+        # its search page (networks/search.py: register_section).
         from networks import caching, sample_data
 
-        # Adds plans and actions to the directory's pages (networks/extensions.py).
+        from . import search
         from .sample_data import PlansSampleData
         from .sections import register_sections
 
         register_sections()
+        search.register()
         # Changes to plans invalidate cached pages; sample data includes plans.
         caching.watch(self)
         sample_data.register(PlansSampleData())
+        # "Action_networks object (3)" reads as its action and network.
+        from networks.links import name_links
+
+        name_links(self)

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Lag
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks.models import (
@@ -28,32 +29,52 @@ from networks.models import (
 from networks.periods import end_after_start, validate_period
 
 
+def share(part, whole):
+    """Whole percent, never rounded to 0% or 100% unless it is exactly none or all."""
+    if not whole:
+        return None
+    if part in (0, whole):
+        return part * 100 // whole
+    return min(max(round(part * 100 / whole), 1), 99)
+
+
 @dataclass(frozen=True)
 class Progress:
-    """How many scheduled action-years there are, and how many are done (never stored)."""
+    """How many scheduled action-years there are, by status (never stored).
+
+    An outcome is *reported* when a year is done, in progress or not done. A year with no
+    outcome reported is not a year where nothing was done: the sources are silent on it,
+    so progress is stated as "n of m reported", never as a share done.
+    """
 
     scheduled: int = 0
     done: int = 0
     in_progress: int = 0
     not_done: int = 0
+    not_reported: int = 0
+
+    @property
+    def reported(self):
+        return self.done + self.in_progress + self.not_done
 
     @property
     def planned(self):
-        return self.scheduled - self.done - self.in_progress - self.not_done
+        return self.scheduled - self.reported - self.not_reported
 
     @property
-    def percent(self):
-        """Whole percent done, rounded down: 100% only when every action-year is done."""
-        if not self.scheduled:
-            return None
-        return self.done * 100 // self.scheduled
+    def reported_share(self):
+        return share(self.reported, self.scheduled)
+
+    @property
+    def not_reported_share(self):
+        return share(self.not_reported, self.scheduled)
 
     @classmethod
     def from_counts(cls, counts, prefix=""):
         return cls(**{field: counts[f"{prefix}{field}"] or 0 for field in PROGRESS_FIELDS})
 
 
-PROGRESS_FIELDS = ("scheduled", "done", "in_progress", "not_done")
+PROGRESS_FIELDS = ("scheduled", "done", "in_progress", "not_done", "not_reported")
 
 
 def progress_counts(path, prefix=""):
@@ -140,6 +161,10 @@ class Plan(models.Model):
     @property
     def years(self):
         return list(range(self.start_year, self.end_year + 1))
+
+    @property
+    def has_ended(self):
+        return self.end_year < timezone.localdate().year
 
     @property
     def progress(self):
@@ -334,6 +359,12 @@ class ScheduledYear(models.Model):
         IN_PROGRESS = "in_progress", _("in progress")
         DONE = "done", _("done")
         NOT_DONE = "not_done", _("not done")
+        # The year has come or gone and nobody has said how it went (the sources never do).
+        NOT_REPORTED = "not_reported", _("no outcome reported")
+
+        @classmethod
+        def reported(cls):
+            return [cls.IN_PROGRESS, cls.DONE, cls.NOT_DONE]
 
     action = models.ForeignKey(
         Action,

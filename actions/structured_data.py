@@ -2,7 +2,9 @@
 
 A plan is a ``CreativeWork`` (a published document) by its owner, covering its years and its
 municipality. An action is a schema.org ``Action``, whose ``actionStatus`` vocabulary
-matches ours: planned, in progress, done, not done.
+matches ours: planned, in progress, done, not done. schema.org has no "no outcome
+reported": an action with no outcome reported carries no ``actionStatus`` at all, rather
+than one that claims more than the sources say.
 """
 
 from django.utils.translation import get_language
@@ -57,7 +59,8 @@ def overall_status(statuses):
     """One status for an action over all its years (schema.org has no per-year status).
 
     Done only when every year is done; not done when every year is not done; in progress
-    once any year has started or finished; planned otherwise.
+    once any year has started or finished; planned when every year is planned; no outcome
+    reported otherwise (some years are over and nobody said how they went).
     """
     statuses = set(statuses)
     if not statuses:
@@ -67,9 +70,11 @@ def overall_status(statuses):
         return Status.DONE
     if statuses == {Status.NOT_DONE}:
         return Status.NOT_DONE
-    if statuses & {Status.IN_PROGRESS, Status.DONE, Status.NOT_DONE}:
+    if statuses & set(Status.reported()):
         return Status.IN_PROGRESS
-    return Status.PLANNED
+    if statuses == {Status.PLANNED}:
+        return Status.PLANNED
+    return Status.NOT_REPORTED
 
 
 def action_data(action, scheduled_years, request):
@@ -88,6 +93,6 @@ def action_data(action, scheduled_years, request):
         data["startTime"] = str(years[0])
         data["endTime"] = str(years[-1])
     status = overall_status(scheduled.status for scheduled in scheduled_years)
-    if status:
+    if status in ACTION_STATUS:
         data["actionStatus"] = ACTION_STATUS[status]
     return data

@@ -15,6 +15,7 @@ STATUS_SYMBOLS = {
     ScheduledYear.Status.IN_PROGRESS: "◐",
     ScheduledYear.Status.DONE: "✔",
     ScheduledYear.Status.NOT_DONE: "✘",
+    ScheduledYear.Status.NOT_REPORTED: "?",
 }
 
 

@@ -11,5 +11,11 @@ class NetworksConfig(AppConfig):
     def ready(self):
         # Connects the security log's receivers (logins, failures, lockouts).
         from . import caching, security  # noqa: F401
+        from .links import name_links
 
         caching.watch(self)
+        name_links(self)
+        # django-axes names its app "Axes" in every language; staff read what it holds.
+        from django.apps import apps
+
+        apps.get_app_config("axes").verbose_name = _("Login attempts")

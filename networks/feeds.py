@@ -20,8 +20,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from .dates import format_date
+from .dates import event_dates
 from .models import Event
+from .places import physical_place, place_label
 
 FEED_LENGTH = 50
 
@@ -41,18 +42,12 @@ def _start_of(date):
 
 
 def event_place(event):
-    return ", ".join(str(part) for part in (event.place, event.municipality) if part)
+    """The physical place, for iCal's LOCATION (the online mode is not a location)."""
+    return physical_place(event)
 
 
 def event_when_where(event):
-    parts = [format_date(event.start_date, event.date_precision)]
-    if event.end_date and event.end_date != event.start_date:
-        parts[0] += " – " + format_date(event.end_date, event.date_precision)
-    if place := event_place(event):
-        parts.append(place)
-    if event.online:
-        parts.append(gettext("online"))
-    return " · ".join(parts)
+    return " · ".join(part for part in (event_dates(event), place_label(event)) if part)
 
 
 class EventsFeed(Feed):

@@ -277,7 +277,13 @@ class Network(models.Model):
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     social_handle = models.CharField(
-        _("social-media handle"), max_length=60, blank=True, help_text=_("For example @XmessCat.")
+        _("social-media handle"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "An X (Twitter) handle such as @XmessCat, or a Mastodon one such as @name@server: "
+            "pages link it to the profile."
+        ),
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     parent = models.ForeignKey(
@@ -388,6 +394,15 @@ class Membership(models.Model):
         _("until"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.TextField(
+        _("source"),
+        blank=True,
+        help_text=_(
+            "Where these facts come from, with the years the source gives (for example "
+            '"joined at the Amposta assembly in October 2024"). A year in "since" needs '
+            "a source that says the role began then."
+        ),
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -434,6 +449,37 @@ class Membership(models.Model):
         # "Either an organisation or a municipality" is the constraint membership_one_member,
         # which full_clean validates: checking it here too showed its message twice.
         validate_period(self)
+
+
+class ReportedMemberCount(models.Model):
+    """How many members a source says a network had at a given time.
+
+    The directory lists only the members it can name; pages set that list against these
+    figures so a reader knows how much of the membership is recorded.
+    """
+
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("network"),
+        on_delete=models.CASCADE,
+        related_name="reported_member_counts",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    count = models.PositiveIntegerField(_("number of members"))
+    description = models.CharField(
+        _("what was counted"),
+        max_length=200,
+        help_text=_('For example "member councils when it was founded".'),
+    )
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        verbose_name = _("reported number of members")
+        verbose_name_plural = _("reported numbers of members")
+        ordering = ["network", "year", "id"]
+
+    def __str__(self):
+        return f"{self.network}: {self.count} ({self.year})"
 
 
 class Funder(models.Model):
@@ -608,6 +654,13 @@ class Event(models.Model):
     organisers = models.ManyToManyField(
         Organisation, verbose_name=_("organisers"), blank=True, related_name="organised_events"
     )
+    participants = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("took part"),
+        blank=True,
+        related_name="events_taken_part_in",
+        help_text=_("Organisations that gave a talk or a workshop without organising the event."),
+    )
     networks = models.ManyToManyField(
         Network, verbose_name=_("networks involved"), blank=True, related_name="events"
     )
@@ -664,3 +717,7 @@ class EditorProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.municipality})"
+
+
+# Bulk imports keep a record of what they did (see imports/models.py).
+from .imports.models import ImportEntry, ImportRecord  # noqa: E402, F401

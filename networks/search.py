@@ -20,6 +20,7 @@ serves here.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.backends.signals import connection_created
@@ -33,8 +34,9 @@ SIMPLE_CONFIG = "xmess_simple"
 # Long enough for any real query; longer input is cut rather than refused.
 MAX_QUERY_LENGTH = 200
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-# Catalan and English plural and gender endings, longest first.
-_ENDINGS = ("ions", "ies", "es", "s", "a", "e", "o")
+# Catalan and English plural and gender endings and English verb endings, longest first
+# ("repairing" and "repaired" find "repair").
+_ENDINGS = ("ions", "ing", "ies", "es", "ed", "s", "a", "e", "o")
 
 
 def fold(text):
@@ -191,3 +193,30 @@ def _search_fallback(queryset, query, fields):
     return queryset.annotate(search_rank=name_hits).order_by(
         "-search_rank", *queryset.query.order_by or queryset.model._meta.ordering
     )
+
+
+# --- Sections other apps add to the search page ------------------------------------------
+# networks never imports the apps built on it: an app registers what it wants searched
+# (actions registers plans, lines and actions in its AppConfig.ready()).
+
+
+@dataclass(frozen=True)
+class SearchSection:
+    key: str
+    label: str
+    queryset: object  # a callable returning the base queryset (with what URLs need joined)
+    fields: dict  # weight -> field names, as for search()
+    list_url: str | None = None
+    detail: object = None  # a callable: object -> a line of context under the result
+
+
+_SECTIONS = {}
+
+
+def register_section(section):
+    """Add (or replace, on a second ready()) a section of the search page."""
+    _SECTIONS[section.key] = section
+
+
+def registered_sections():
+    return list(_SECTIONS.values())

@@ -6,6 +6,8 @@ with ``{% structured_data structured_data %}``. Absolute URLs come from the requ
 
 from django.utils.translation import get_language
 
+from .places import is_online, physical_place
+
 
 def _url(request, obj):
     return request.build_absolute_uri(obj.get_absolute_url())
@@ -92,18 +94,19 @@ def _place(municipality, name=""):
 
 def event(event, request):
     locations = []
+    name = physical_place(event)
     if event.municipality_id:
-        locations.append(_place(event.municipality, event.place))
-    elif event.place:
-        locations.append({"@type": "Place", "name": event.place})
-    if event.online:
+        locations.append(_place(event.municipality, name))
+    elif name:
+        locations.append({"@type": "Place", "name": name})
+    physical = bool(locations)
+    online = is_online(event)
+    if online:
         locations.append(_clean({"@type": "VirtualLocation", "url": event.recording_url or None}))
-    if event.online and not locations[:-1]:
-        mode = "https://schema.org/OnlineEventAttendanceMode"
-    elif event.online:
-        mode = "https://schema.org/MixedEventAttendanceMode"
-    else:
-        mode = "https://schema.org/OfflineEventAttendanceMode"
+    # The mode is stated only when the sources give it: an event with neither a place nor
+    # "online" recorded has an unknown mode, not an in-person one.
+    modes = {(True, True): "Mixed", (False, True): "Online", (True, False): "Offline"}
+    mode = modes.get((physical, online))
     # A date known only to the month or the year is written as ISO 8601 does: 2021-03, 2021.
     precision = {"year": 4, "month": 7}.get(event.date_precision, 10)
     data = {
@@ -114,11 +117,12 @@ def event(event, request):
         "name": event.title,
         "description": event.description,
         "startDate": event.start_date.isoformat()[:precision],
-        "endDate": event.end_date.isoformat() if event.end_date else None,
-        "eventAttendanceMode": mode,
+        "endDate": event.end_date.isoformat()[:precision] if event.end_date else None,
+        "eventAttendanceMode": f"https://schema.org/{mode}EventAttendanceMode" if mode else None,
         "eventStatus": "https://schema.org/EventScheduled",
         "location": locations[0] if len(locations) == 1 else locations,
         "organizer": [organisation_ref(request, o) for o in event.organisers.all()],
+        "performer": [organisation_ref(request, o) for o in event.participants.all()],
         "about": [theme.name for theme in event.themes.all()],
         "inLanguage": get_language(),
     }

@@ -16,6 +16,7 @@ from .models import (
     Municipality,
     Network,
     Organisation,
+    ReportedMemberCount,
     StrategicLine,
     Theme,
 )
@@ -52,6 +53,12 @@ class MembershipTranslation(TranslationOptions):
     fields = ("note",)
 
 
+@register(ReportedMemberCount)
+class ReportedMemberCountTranslation(TranslationOptions):
+    fields = ("description",)
+    required_languages = {lang: ("description",) for lang in BOTH}
+
+
 @register(Funder)
 class FunderTranslation(TranslationOptions):
     fields = ("name", "slug", "description")
@@ -76,6 +83,7 @@ for model in (
     Network,
     StrategicLine,
     Membership,
+    ReportedMemberCount,
     Funder,
     Funding,
     Event,

@@ -10,13 +10,16 @@ from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import filters, structured_data
 from .caching import cached_by_version
+from .dates import event_dates
 from .models import (
     Event,
     Funder,
@@ -27,7 +30,8 @@ from .models import (
     Organisation,
     Theme,
 )
-from .search import MAX_QUERY_LENGTH
+from .search import MAX_QUERY_LENGTH, SearchSection, registered_sections
+from .search import search as full_text_search
 
 
 class FilteredListView(ListView):
@@ -62,16 +66,17 @@ class NetworkListView(FilteredListView):
     filterset_class = filters.NetworkFilter
 
 
-def by_member(memberships):
+def by_member(memberships, key=lambda membership: membership.member):
     """One row per member, alphabetical, with each of its roles in the order roles are listed.
 
     A municipality can be a member, on the executive commission and in the promoting group
-    at once: a reader wants it once, with all three.
+    at once: a reader wants it once, with all three. ``key`` groups by something else (a
+    municipality's page groups its roles by network).
     """
     role_order = {role: index for index, role in enumerate(Membership.Role.values)}
     rows = defaultdict(list)
     for membership in memberships:
-        rows[membership.member].append(membership)
+        rows[key(membership)].append(membership)
     return [
         (member, sorted(roles, key=lambda m: (role_order[m.role], m.start_year or 0)))
         for member, roles in sorted(rows.items(), key=lambda row: str(row[0]).casefold())
@@ -92,6 +97,7 @@ class NetworkDetailView(DetailView):
             queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
         ),
         Prefetch("events", queryset=Event.objects.select_related("municipality")),
+        "reported_member_counts",
     )
 
     def get_context_data(self, **kwargs):
@@ -99,6 +105,10 @@ class NetworkDetailView(DetailView):
         members = self.object.memberships.all()
         context["organisation_members"] = by_member(m for m in members if m.organisation_id)
         context["municipality_members"] = by_member(m for m in members if m.municipality_id)
+        # Set against the figures the sources give, so nobody takes the list as complete.
+        context["recorded_members"] = len(
+            {m.member for m in members if m.role == Membership.Role.MEMBER}
+        )
         context["structured_data"] = structured_data.network(self.object, self.request)
         return context
 
@@ -118,6 +128,7 @@ class OrganisationDetailView(DetailView):
         Prefetch("memberships", queryset=Membership.objects.select_related("network")),
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
         Prefetch("organised_events", queryset=Event.objects.select_related("municipality")),
+        Prefetch("events_taken_part_in", queryset=Event.objects.select_related("municipality")),
     )
 
     def get_context_data(self, **kwargs):
@@ -150,10 +161,18 @@ class MunicipalityListView(FilteredListView):
 
 class MunicipalityDetailView(DetailView):
     queryset = Municipality.objects.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("network")),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("network").order_by("network__name_ca"),
+        ),
         Prefetch("organisations", queryset=Organisation.objects.order_by("name_ca")),
         "events",
     )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["networks"] = by_member(self.object.memberships.all(), key=lambda m: m.network)
+        return context
 
 
 class EventListView(FilteredListView):
@@ -164,6 +183,7 @@ class EventListView(FilteredListView):
 class EventDetailView(DetailView):
     queryset = Event.objects.select_related("municipality").prefetch_related(
         "organisers",
+        "participants",
         "networks",
         "themes",
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
@@ -215,19 +235,52 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"].strip()
 
 
+def _summary(obj):
+    return getattr(obj, "summary", "")
+
+
 class SearchView(TemplateView):
-    """One query across every kind of entry, grouped by kind, best matches first."""
+    """One query across every kind of entry, grouped by kind, best matches first.
+
+    The directory's own kinds come first, then the sections other apps register (plans,
+    lines and actions: see networks.search.register_section).
+    """
 
     template_name = "networks/search.html"
     per_kind = 8
     kinds = [
-        ("networks", _("Networks"), Network, "networks:network_list"),
-        ("organisations", _("Organisations"), Organisation, "networks:organisation_list"),
-        ("funders", _("Funders"), Funder, "networks:funder_list"),
-        ("municipalities", _("Municipalities"), Municipality, "networks:municipality_list"),
-        ("events", _("Events"), Event, "networks:event_list"),
-        ("themes", _("Themes"), Theme, None),
+        SearchSection(
+            "networks", _("Networks"), Network.objects.all, None, "networks:network_list", _summary
+        ),
+        SearchSection(
+            "organisations",
+            _("Organisations"),
+            Organisation.objects.all,
+            None,
+            "networks:organisation_list",
+        ),
+        SearchSection("funders", _("Funders"), Funder.objects.all, None, "networks:funder_list"),
+        SearchSection(
+            "municipalities",
+            _("Municipalities"),
+            Municipality.objects.all,
+            None,
+            "networks:municipality_list",
+        ),
+        SearchSection(
+            "events", _("Events"), Event.objects.all, None, "networks:event_list", event_dates
+        ),
+        SearchSection("themes", _("Themes"), Theme.objects.all, None),
     ]
+
+    def sections(self):
+        return [*self.kinds, *registered_sections()]
+
+    def find(self, section, query):
+        queryset = section.queryset()
+        if section.fields is None:
+            return queryset.search(query)
+        return full_text_search(queryset, query, section.fields)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -239,16 +292,23 @@ class SearchView(TemplateView):
         query = form.cleaned_data["q"] if form.is_valid() else ""
         groups = []
         if query:
-            for key, label, model, list_url in self.kinds:
-                matches = list(model.objects.search(query)[: self.per_kind + 1])
+            for section in self.sections():
+                matches = list(self.find(section, query)[: self.per_kind + 1])
                 if matches:
                     groups.append(
                         {
-                            "key": key,
-                            "label": label,
-                            "results": matches[: self.per_kind],
+                            "key": section.key,
+                            "label": section.label,
+                            "results": [
+                                {
+                                    "object": match,
+                                    "url": match.get_absolute_url(),
+                                    "detail": section.detail(match) if section.detail else "",
+                                }
+                                for match in matches[: self.per_kind]
+                            ],
                             "more": len(matches) > self.per_kind,
-                            "list_url": list_url,
+                            "list_url": section.list_url,
                         }
                     )
         context.update(form=form, query=query, groups=groups)
@@ -265,7 +325,17 @@ def root_redirect(request):
     return HttpResponseRedirect(f"/{language}/")
 
 
-@require_GET
+def page_not_found(request, exception):
+    """The 404 page: its language links lead to the home page in each language, since
+    the missing address has no counterpart in the other language."""
+    home = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            home[code] = reverse("home")
+    return render(request, "404.html", {"alternate_urls": home}, status=404)
+
+
+@require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *"]

@@ -3,10 +3,16 @@
 import pytest
 from django.contrib.auth.models import User
 
-from networks.models import Network
+from networks.models import Network, Organisation
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # Far from the server's Europe/Madrid, so Django's calendar has a time-zone note to add.
+    return {**browser_context_args, "timezone_id": "America/New_York"}
 
 
 @pytest.fixture
@@ -62,3 +68,53 @@ def test_slugs_fill_in_per_language_on_the_add_page(logged_in_page, live_seeded)
     page.locator("#id_name_ca").press_sequentially("Habitatge cooperatiu")
     assert page.locator("#id_slug_ca").input_value() == "habitatge-cooperatiu"
     assert page.violations == []
+
+
+def test_import_page_previews_a_file_under_the_csp(logged_in_page, live_seeded, tmp_path):
+    page = logged_in_page
+    org = Organisation.objects.order_by("pk").first()
+    path = tmp_path / "organisations.csv"
+    path.write_text(f"slug_ca,name_ca,name_en\n{org.slug_ca},Nom nou,{org.name_en}\n")
+    page.goto(f"{live_seeded.url}/ca/admin/networks/organisation/")
+    page.click(".xmess-import-link")
+    page.set_input_files("#id_file", str(path))
+    page.click("#import-form input[type=submit]")
+    page.locator("#import-changes").wait_for()
+    assert "Nom nou" in page.locator("#import-changes").inner_text()
+    page.click("#import-confirm input[type=submit]")
+    page.locator("#import-entries").wait_for()
+    org.refresh_from_db()
+    assert org.name_ca == "Nom nou"
+    assert page.violations == []
+
+
+def test_an_error_on_the_hidden_language_tab_is_marked_and_focused(logged_in_page, live_seeded):
+    page = logged_in_page
+    network = Network.objects.get(slug_ca="xmess")
+    page.goto(f"{live_seeded.url}/ca/admin/networks/network/{network.pk}/change/")
+    page.locator(".ui-tabs").first.wait_for()
+    page.locator(".ui-tabs").first.get_by_role("tab", name="en").click()
+    page.fill("#id_name_en", "")
+    page.locator(".ui-tabs").first.get_by_role("tab", name="ca").click()
+    page.locator("input[name=_continue]").click()
+    page.locator(".errornote").wait_for()
+    # The English tab holds the error: it is marked, open, and has the focus.
+    tab = page.locator("li.ui-tab-has-errors a").first
+    tab.wait_for()
+    assert tab.text_content().startswith("en")
+    assert "(conté un error)" in tab.text_content()
+    assert page.locator("#id_name_en").is_visible()
+    assert page.evaluate("document.activeElement.getAttribute('href')") == tab.get_attribute("href")
+    assert page.violations == []
+
+
+def test_no_time_zone_note_under_a_date_only_field(logged_in_page, live_seeded):
+    page = logged_in_page
+    # The browser is set six hours away from the server, so Django's calendar would warn.
+    page.goto(f"{live_seeded.url}/ca/admin/networks/network/add/")
+    page.wait_for_load_state("load")
+    page.locator("#id_founded_on").wait_for()
+    page.wait_for_timeout(200)
+    box = page.locator("#id_founded_on").locator("xpath=../..")
+    assert box.locator(".datetimeshortcuts").count() == 1  # the calendar did run
+    assert page.locator(".timezonewarning").count() == 0

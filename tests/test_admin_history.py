@@ -174,9 +174,10 @@ def test_a_deleted_network_and_its_memberships_can_be_recovered(client, small_ne
     deleted = client.get(admin_url("networks_network_deleted")).content.decode()
     assert escape(network.name) in deleted
     record = Network.history.filter(id=network.pk, history_type="-").latest()
-    # Recovery is a POST: a link followed by a crawler must not restore anything.
+    # Recovery is a POST: a link followed by a crawler only sees what it would do.
     restore = admin_url("networks_network_restore", record.history_id)
-    assert client.get(restore).status_code == 405
+    assert client.get(restore).status_code == 200
+    assert not Network.objects.filter(pk=network.pk).exists()
 
     # A membership cannot come back before its network.
     membership_record = Membership.history.filter(id__in=membership_pks, history_type="-").first()
@@ -207,3 +208,72 @@ def test_a_deleted_network_and_its_memberships_can_be_recovered(client, small_ne
 def test_municipal_editors_cannot_recover(client, seeded, barcelona_editor):
     client.force_login(barcelona_editor)
     assert client.get(admin_url("networks_membership_deleted")).status_code == 403
+
+
+def test_recovering_a_network_offers_its_memberships_and_brings_them_back_in_one_step(
+    client, small_network, editor
+):
+    network = small_network
+    client.force_login(editor)
+    membership_pks, theme_pks = recover_network_with_memberships(client, network)
+    record = Network.history.filter(id=network.pk, history_type="-").latest()
+    restore = admin_url("networks_network_restore", record.history_id)
+
+    page = client.get(restore).content.decode()
+    assert "Esborrat amb aquesta entrada" in page
+    assert f"<li>{len(membership_pks)} pertinences</li>" in page
+    assert 'name="with_dependents" value="yes" id="id_with_dependents" checked' in page
+
+    response = client.post(restore, {"with_dependents": "yes"})
+    assert response.status_code == 302
+    recovered = Network.objects.get(pk=network.pk)
+    assert set(recovered.memberships.values_list("pk", flat=True)) == membership_pks
+    assert set(recovered.themes.values_list("pk", flat=True)) == theme_pks
+    # Each recovered membership's history says it came back with its network, and who did it.
+    with translation.override("ca"):
+        reason = translation.gettext("Recovered with “%(entry)s”") % {"entry": recovered}
+    for pk in membership_pks:
+        latest = Membership.history.filter(id=pk).latest()
+        assert (latest.history_type, latest.history_change_reason) == ("+", reason)
+        assert latest.history_user == editor
+    # Nothing is left to recover.
+    after = client.get(admin_url("networks_membership_deleted")).content.decode()
+    assert "No s'ha esborrat res." in after
+
+
+def test_recovering_without_what_was_deleted_with_it_is_a_choice(client, small_network, editor):
+    network = small_network
+    client.force_login(editor)
+    membership_pks, _themes = recover_network_with_memberships(client, network)
+    record = Network.history.filter(id=network.pk, history_type="-").latest()
+    response = client.post(admin_url("networks_network_restore", record.history_id))
+    assert response.status_code == 302
+    assert Network.objects.filter(pk=network.pk).exists()
+    assert not Membership.objects.filter(pk__in=membership_pks).exists()
+
+
+def test_recovering_a_line_brings_back_its_actions_their_years_and_links(client, superuser):
+    from actions.models import Action, Line, ScheduledYear
+
+    line = Line.objects.filter(actions__networks__isnull=False).distinct().first()
+    actions = {a.pk: set(a.networks.values_list("pk", flat=True)) for a in line.actions.all()}
+    years = set(ScheduledYear.objects.filter(action__line=line).values_list("pk", "status"))
+    assert actions and years
+    client.force_login(superuser)
+    response = client.post(
+        admin_url("actions_line_delete", line.pk), {"post": "yes", "confirm_cascade": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Action.objects.filter(pk__in=actions).exists()
+    record = Line.history.filter(id=line.pk, history_type="-").latest()
+    restore = admin_url("actions_line_restore", record.history_id)
+    page = client.get(restore).content.decode()
+    assert f"<li>{len(actions)} accions</li>" in page
+    assert f"<li>{len(years)} anys programats</li>" in page
+    assert client.post(restore, {"with_dependents": "yes"}).status_code == 302
+    recovered = Line.objects.get(pk=line.pk)
+    links = {a.pk: set(a.networks.values_list("pk", flat=True)) for a in recovered.actions.all()}
+    assert links == actions
+    assert set(ScheduledYear.objects.filter(action__line=line).values_list("pk", "status")) == (
+        years
+    )

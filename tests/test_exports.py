@@ -68,12 +68,12 @@ def test_csv_of_the_whole_seed_plan_has_one_row_per_scheduled_action_year(client
         "11.1",
         "Elaborar un catàleg d'empreses i iniciatives d'ESS",
         "2017",
-        "programada",
+        "sense resultat comunicat",
     ]
 
 
 @pytest.mark.parametrize(
-    "query", ["", "line=12", "year=2016", "line=15&year=2019", "status=planned&line=17"]
+    "query", ["", "line=12", "year=2016", "line=15&year=2019", "status=not_reported&line=17"]
 )
 @pytest.mark.parametrize("lang", ["ca", "en"])
 def test_csv_and_json_match_the_filtered_grid_row_for_row(client, seed_plan, query, lang):
@@ -109,7 +109,7 @@ def test_lang_chooses_the_other_language(client, seed_plan):
             "17.1",
             "Define the development model for the social currency",
             "2016",
-            "planned",
+            "no outcome reported",
         ],
         rows[2],
         rows[3],
@@ -120,8 +120,8 @@ def test_lang_chooses_the_other_language(client, seed_plan):
     document = response.json()
     assert document["language"] == "ca"
     assert document["rows"][0]["line_title"] == "Acompanyar la creació d'una moneda social"
-    assert document["rows"][0]["status"] == "programada"
-    assert document["rows"][0]["status_code"] == "planned"
+    assert document["rows"][0]["status"] == "sense resultat comunicat"
+    assert document["rows"][0]["status_code"] == "not_reported"
     assert document["filters"] == {"line": "17"}
 
 

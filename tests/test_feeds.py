@@ -144,7 +144,9 @@ def test_per_plan_feed_holds_only_that_plan(client, plan_with_history, seeded):
     feed = parse_atom(client, feed_url("actions:plan_changes_feed", "en", slug="plan-a"))
     assert len(feed.entries) == 3
     feed = parse_atom(client, feed_url("actions:plan_changes_feed", "en", slug=seed_plan.slug_en))
-    assert [entry.title for entry in feed.entries] == ["11.1, 2017: planned → in progress"]
+    assert [entry.title for entry in feed.entries] == [
+        "11.1, 2017: no outcome reported → in progress"
+    ]
     assert feed.feed.title.startswith("Status changes: The Impetus Plan")
     assert client.get(feed_url("actions:plan_changes_feed", "en", slug="nope")).status_code == 404
 

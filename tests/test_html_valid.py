@@ -26,7 +26,7 @@ LISTS = [
     "/ca/cerca/?q=cooperativa",
     "/en/search/?q=zzzz-nothing",
     "/ca/no-existeix/",
-    "/ca/plans/pla-impuls-ess-2016-2019/cronograma/?line=12&status=planned",
+    "/ca/plans/pla-impuls-ess-2016-2019/cronograma/?line=12&status=not_reported",
     "/en/plans/piess-2021-2023/",
 ]
 

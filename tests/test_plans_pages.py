@@ -50,7 +50,8 @@ def test_plan_page_shows_owner_period_axis_and_lines_with_progress(client, seed_
     assert len(objectives.find_all("li")) == 3
     assert "Enterprises and organisations" in main.text
     rows = main.find("table", "line-table").find("tbody").find_all("tr")
-    assert [(r.find("th").text, r.find_all("td")[0].text) for r in rows][:2] == [
+    # On a narrow screen each cell carries its own label ("Actions: 3"), hidden when wide.
+    assert [(r.find("th").text, r.find_all("td")[0].text.split(": ")[-1]) for r in rows][:2] == [
         ("Line 11. Help SSE enterprises become suppliers", "3"),
         (
             "Line 12. Contribute to developing policies and tools that promote responsible "
@@ -58,13 +59,27 @@ def test_plan_page_shows_owner_period_axis_and_lines_with_progress(client, seed_
             "6",
         ),
     ]
-    assert "0 of 12 action-years done (0%)" in rows[1].find_all("td")[1].text
-    assert "0 of 82 action-years done (0%)" in main.text
+    # The sources give no outcome: the page says so, never "0 done (0%)".
+    assert "0 of 12 action-years reported (100% with no outcome reported)" in (
+        rows[1].find_all("td")[1].text
+    )
+    assert "0 of 82 action-years reported (100% with no outcome reported)" in main.text
+    assert "0 done, 0 in progress, 0 not done; 0 planned; 82 with no outcome reported" in (
+        main.text
+    )
+    assert (
+        "This plan ended in 2019 and no outcome has been reported for any of its actions"
+        in main.text
+    )
+    assert "done (0%)" not in main.text
 
 
 def test_plan_page_in_catalan(client, seed_plan):
     document = parse_html(client.get(url_of(seed_plan, "ca")).content)
-    assert "0 de 82 accions-any fetes (0 %)" in document.find("main").text
+    main = document.find("main").text
+    assert "0 de 82 accions-any amb resultat comunicat (100 % sense resultat comunicat)" in main
+    assert "Aquest pla va acabar el 2019 i no s'ha comunicat el resultat" in main
+    assert "accions-any fetes" not in main
     assert "Eix: Intercooperació" in document.find("main").text
 
 
@@ -109,7 +124,9 @@ def test_line_page_lists_its_actions_with_their_years(client, seed_plan):
         "12.5": [2017, 2018],
         "12.6": [2016, 2017],
     }
-    assert "0 of 12 action-years done (0%)" in document.find("main").text
+    assert "0 of 12 action-years reported" in document.find("main").text
+    # A line is not a plan: the plan's closing note stays on the plan's pages.
+    assert "This plan ended" not in document.find("main").text
     assert client.get(url_of(line, "ca")).status_code == 200
 
 
@@ -123,10 +140,10 @@ def test_action_page_shows_years_status_and_who_it_concerns(client, seed_plan):
         for row in main.find("table", "year-table").find("tbody").find_all("tr")
     ]
     assert [r[:2] for r in rows] == [
-        ["2016", "○ planned"],
-        ["2017", "○ planned"],
-        ["2018", "○ planned"],
-        ["2019", "○ planned"],
+        ["2016", "? no outcome reported"],
+        ["2017", "? no outcome reported"],
+        ["2018", "? no outcome reported"],
+        ["2019", "? no outcome reported"],
     ]
     concerns = main.find("section", **{"aria-labelledby": "concerns-heading"})
     links = {a.attrs["href"] for a in concerns.find_all("a")}
@@ -134,7 +151,8 @@ def test_action_page_shows_years_status_and_who_it_concerns(client, seed_plan):
     assert url_of(network, "en") in links
     data = json_ld(document)
     assert data["@type"] == "Action"
-    assert data["actionStatus"] == "https://schema.org/PotentialActionStatus"
+    # schema.org has no "no outcome reported": claim no status rather than "potential".
+    assert "actionStatus" not in data
     assert (data["startTime"], data["endTime"]) == ("2016", "2019")
 
 
@@ -146,7 +164,7 @@ def test_action_page_years_outside_schedule_are_said(client, seed_plan):
         "no programada",
         "no programada",
         "no programada",
-        "○ programada",
+        "? sense resultat comunicat",
     ]
 
 
@@ -169,6 +187,19 @@ def test_overall_status_for_structured_data():
     assert overall_status(["done", "done"]) == "done"
     assert overall_status(["not_done"]) == "not_done"
     assert overall_status(["not_done", "done"]) == "in_progress"
+    assert overall_status(["not_reported", "not_reported"]) == "not_reported"
+    assert overall_status(["not_reported", "planned"]) == "not_reported"
+    assert overall_status(["not_reported", "done"]) == "in_progress"
+
+
+def test_action_json_ld_states_only_what_was_reported(client, seed_plan):
+    action = Action.objects.get(line__plan=seed_plan, line__number=16, position=1)
+    action.scheduled_years.filter(year=2016).update(status="done")
+    data = json_ld(parse_html(client.get(url_of(action, "en")).content))
+    assert data["actionStatus"] == "https://schema.org/ActiveActionStatus"
+    action.scheduled_years.update(status="done")
+    data = json_ld(parse_html(client.get(url_of(action, "en")).content))
+    assert data["actionStatus"] == "https://schema.org/CompletedActionStatus"
 
 
 @pytest.mark.parametrize("extra_actions", [0, 272])

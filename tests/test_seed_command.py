@@ -93,6 +93,17 @@ def test_malformed_json_names_the_file_and_writes_nothing(tmp_path):
     assert not Theme.objects.filter(pk=901).exists()
 
 
+def test_broken_json_names_the_line_and_column_of_the_slip(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('[\n  {"model": "networks.theme",\n   "pk": 902 "fields": {}}\n]\n')
+    with pytest.raises(CommandError) as raised:
+        call_command("seed", str(broken), verbosity=0)
+    message = str(raised.value)
+    assert "broken.json" in message
+    assert "line 3, column 14" in message
+    assert "delimiter" in message  # json's own reason: "Expecting ',' delimiter"
+
+
 def test_invalid_object_names_file_object_and_problem_and_rolls_back(tmp_path):
     call_command("seed", verbosity=0)
     before = counts()

@@ -67,14 +67,14 @@ def test_seed_grid_shows_exactly_the_years_of_the_plan_tables(client, seed_plan)
     # Every scheduled cell says its year and status in words (the seed records no outcome).
     for code, cells in grid.items():
         for year, text in cells.items():
-            assert text == f"{year}: ○ programada", code
+            assert text == f"{year}: ? sense resultat comunicat", code
 
 
 def test_seed_grid_in_english_has_the_same_years(client, seed_plan):
     response = client.get(timeline_url(seed_plan, "en"))
     grid = grid_cells(parse_html(response.content))
     assert {code: sorted(years) for code, years in grid.items()} == SEED_YEARS
-    assert grid["17.3"] == {2019: "2019: ○ planned"}
+    assert grid["17.3"] == {2019: "2019: ? no outcome reported"}
 
 
 def test_grid_is_an_accessible_table_grouped_by_line(client, seed_plan):
@@ -99,7 +99,7 @@ def test_grid_is_an_accessible_table_grouped_by_line(client, seed_plan):
     first_row = groups[0].find_all("tr")[1]
     assert [td.text for td in first_row.find_all("td")] == [
         "2016: not scheduled",
-        "2017: ○ planned",
+        "2017: ? no outcome reported",
         "2018: not scheduled",
         "2019: not scheduled",
     ]
@@ -109,6 +109,7 @@ def test_grid_is_an_accessible_table_grouped_by_line(client, seed_plan):
         "◐ in progress",
         "✔ done",
         "✘ not done",
+        "? no outcome reported",
         "· empty: not scheduled that year",
     ]
 
@@ -116,27 +117,55 @@ def test_grid_is_an_accessible_table_grouped_by_line(client, seed_plan):
 def test_progress_is_shown_honestly_per_plan_and_per_line(client, seed_plan):
     document = parse_html(client.get(timeline_url(seed_plan, "en")).content)
     summary = document.find("main").find("p", "progress-summary")
-    assert "0 of 82 action-years done (0%)" in summary.text
-    assert "0 in progress, 0 not done, 82 planned" in summary.text
+    # The sources report no outcome: the page says that, not "nothing done".
+    assert "0 of 82 action-years reported (100% with no outcome reported)" in summary.text
+    assert "0 done, 0 in progress, 0 not done; 0 planned; 82 with no outcome reported" in (
+        summary.text
+    )
+    note = document.find("main").find("p", "progress-note")
+    assert note.text.startswith("This plan ended in 2019 and no outcome has been reported")
     line_13 = document.find("th", id="line-13")
-    assert "0 of 24 action-years done (0%)" in line_13.text
+    assert "0 of 24 action-years reported (100% with no outcome reported)" in line_13.text
     footer = [td.text for td in document.find("tfoot").find_all("td")]
     assert footer == ["2016: 0 of 19", "2017: 0 of 26", "2018: 0 of 20", "2019: 0 of 17"]
+    assert "Outcomes reported that year" in document.find("tfoot").text
 
 
 def test_statuses_show_a_symbol_and_a_word(client):
-    plan = make_plan({1: [[(2020, "done"), (2021, "in_progress"), (2022, "not_done"), 2023]]})
+    plan = make_plan(
+        {
+            1: [
+                [
+                    (2020, "done"),
+                    (2021, "in_progress"),
+                    (2022, "not_done"),
+                    (2023, "not_reported"),
+                    2024,
+                ]
+            ]
+        },
+        end=2024,
+    )
     document = parse_html(client.get(timeline_url(plan, "en")).content)
     assert grid_cells(document) == {
         "1.1": {
             2020: "2020: ✔ done",
             2021: "2021: ◐ in progress",
             2022: "2022: ✘ not done",
-            2023: "2023: ○ planned",
+            2023: "2023: ? no outcome reported",
+            2024: "2024: ○ planned",
         }
     }
     summary = document.find("main").find("p", "progress-summary")
-    assert "1 of 4 action-years done (25%)" in summary.text
+    assert "3 of 5 action-years reported (20% with no outcome reported)" in summary.text
+    assert "1 done, 1 in progress, 1 not done; 1 planned; 1 with no outcome reported" in (
+        summary.text
+    )
+    # Outcomes were reported: no "no outcome" note, and the year row counts them.
+    assert document.find("main").find("p", "progress-note") is None
+    footer = [td.text for td in document.find("tfoot").find_all("td")]
+    assert footer[0] == "2020: 1 of 1 (1 done)"
+    assert footer[-1] == "2024: 0 of 1"
 
 
 def test_line_filter_shows_that_line_only(client, seed_plan):
@@ -157,9 +186,9 @@ def test_filters_combine(client, seed_plan):
     document = parse_html(client.get(url).content)
     # Line 12 actions scheduled in 2016, and only the 2016 column.
     assert grid_cells(document) == {
-        "12.2": {2016: "2016: ○ planned"},
-        "12.4": {2016: "2016: ○ planned"},
-        "12.6": {2016: "2016: ○ planned"},
+        "12.2": {2016: "2016: ? no outcome reported"},
+        "12.4": {2016: "2016: ? no outcome reported"},
+        "12.6": {2016: "2016: ? no outcome reported"},
     }
     assert "3 actions shown." in document.find("p", "result-count").text
 

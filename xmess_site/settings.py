@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from networks.headers import static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -63,6 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every response, static files included, names its request (X-Request-ID).
+    "networks.log.RequestIDMiddleware",
+    "networks.headers.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -74,8 +79,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside SessionMiddleware, so the session it refreshes is saved on the way out.
+    "networks.security.IdleSessionMiddleware",
     # Logs every 403 (who, what) to the "xmess.security" logger.
     "networks.security.PermissionDeniedLogMiddleware",
+    # A lost database connection answers 503 with Retry-After instead of a 500.
+    "networks.failures.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -122,18 +131,64 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Staff accounts guard the whole directory: 12 characters at least, not a common password,
+# not close to the user's own name or e-mail.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Five failures lock the username (and, separately, the address) for 30 minutes.
+# Five failures lock that username *from that address* for 30 minutes: someone guessing
+# elsewhere cannot lock a member of staff out.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+
+
+def axes_client_address(trusted_proxies):
+    """django-axes' (django-ipware's) settings for the client address behind N proxies.
+
+    No proxy: the connecting address. Behind N proxies that each append the address they
+    saw to X-Forwarded-For, the client is the entry the outermost proxy wrote, N-1 entries
+    before the end; anything to its left came from the client and could be forged.
+    """
+    if trusted_proxies <= 0:
+        return {
+            "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",),
+            "AXES_IPWARE_PROXY_ORDER": "left-most",
+            "AXES_IPWARE_PROXY_COUNT": None,
+        }
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        "AXES_IPWARE_PROXY_ORDER": "left-most",
+        # ipware counts only the proxies whose own addresses are in the header.
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxies - 1,
+    }
+
+
+# How many proxies (TLS terminator, load balancer) stand in front of Django; see .env.example.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+_client_address = axes_client_address(TRUSTED_PROXIES)
+AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+AXES_IPWARE_PROXY_ORDER = _client_address["AXES_IPWARE_PROXY_ORDER"]
+AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
+# Read the chain from the right even when a client sent its own X-Forwarded-For (strict
+# mode would give up on such a chain and fall back to the proxy's address).
+IPWARE_STRICT = False
+
+# The only sessions are staff's: they end after 8 hours without a request (the admin's
+# requests start the 8 hours again, see networks.security.IdleSessionMiddleware), not 14
+# days after signing in.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_HOURS", "8")) * 3600
+# Signing in lands in the admin (also when the next= address is unsafe and ignored).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # --- Internationalisation --------------------------------------------------------------------
 
@@ -173,6 +228,8 @@ STORAGES = {
 }
 # Let whitenoise find files without collectstatic when running locally and in tests.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+# WhiteNoise answers before the CSP and X-Frame-Options middlewares: it adds them itself.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 
 # --- Caches ----------------------------------------------------------------------------------
 
@@ -230,21 +287,39 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", default=not DEBUG)
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Load balancers probe /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging ---------------------------------------------------------------------------------
 
-# Logins, failures and permission refusals go to the "xmess.security" logger (and axes').
+# Everything goes to stderr, one JSON object per line (networks/log.py), each carrying the
+# request id (also sent as X-Request-ID), the path and the user id. Server errors and
+# database outages are logged with their traceback by "django.request" and "xmess.request";
+# logins, failures and permission refusals by "xmess.security" (and axes').
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"json": {"()": "networks.log.JSONFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json",
+        }
+    },
+    # Loggers only set levels and propagate here (so pytest's caplog sees them too).
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
-        "xmess.security": {"handlers": ["console"], "level": "INFO"},
-        "axes": {"handlers": ["console"], "level": "WARNING"},
-        "django.security": {"handlers": ["console"], "level": "WARNING"},
+        # Replaces Django's own handlers (a DEBUG-only console, e-mail to an empty ADMINS).
+        "django": {"level": "INFO"},
+        # 5xx with their tracebacks; 4xx are a visitor's mistake, not ours.
+        "django.request": {"level": "ERROR"},
+        "django.security": {"level": "WARNING"},
+        "xmess": {"level": LOG_LEVEL},
+        "axes": {"level": "WARNING"},
     },
 }
 

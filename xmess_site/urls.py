@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from actions.sitemaps import sitemaps as plan_sitemaps
 from networks import views as public_views
+from networks.health import healthz
 from networks.sitemaps import sitemaps as directory_sitemaps
 
 # Each app lists its own sections; the project, which knows every app, joins them.
@@ -15,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", public_views.robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -24,3 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("actions.urls")),
     prefix_default_language=True,
 )
+
+handler404 = "networks.views.page_not_found"
+# Rendered without a request context: see networks/failures.py.
+handler500 = "networks.failures.server_error"

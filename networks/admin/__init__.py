@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
+from ..imports.admin import ImportMixin
 from ..models import (
     EditorProfile,
     Event,
@@ -19,6 +20,7 @@ from ..models import (
     Municipality,
     Network,
     Organisation,
+    ReportedMemberCount,
     StrategicLine,
     Theme,
 )
@@ -56,29 +58,13 @@ class MunicipalityAdmin(XmessAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslatedAdmin):
+class OrganisationAdmin(ImportMixin, TranslatedAdmin):
     list_display = ["name", "kind", "municipality", "parent", "missing_translations"]
     list_filter = ["kind", MissingTranslationFilter, "themes"]
     list_select_related = ["municipality", "parent"]
     search_fields = ["name_ca", "name_en"]
     autocomplete_fields = ["municipality", "parent", "themes"]
     prepopulated_fields = {"slug": ["name"]}
-    csv_columns = [
-        ("id", "id"),
-        ("name_ca", "name_ca"),
-        ("name_en", "name_en"),
-        ("slug_ca", "slug_ca"),
-        ("slug_en", "slug_en"),
-        ("kind", "kind"),
-        ("municipality", "municipality__name"),
-        ("parent", "parent__name"),
-        ("website", "website"),
-        ("themes", "themes"),
-        ("description_ca", "description_ca"),
-        ("description_en", "description_en"),
-    ]
-    csv_select_related = ["municipality", "parent"]
-    csv_prefetch_related = ["themes"]
 
 
 class StrategicLineInline(TranslationStackedInline):
@@ -91,7 +77,12 @@ class MembershipInline(TranslationTabularInline):
     formset = UniqueMembershipFormSet
     extra = 0
     autocomplete_fields = ["organisation", "municipality"]
-    fields = ["organisation", "municipality", "role", "start_year", "end_year", "note"]
+    fields = ["organisation", "municipality", "role", "start_year", "end_year", "note", "source"]
+
+
+class ReportedMemberCountInline(TranslationTabularInline):
+    model = ReportedMemberCount
+    extra = 0
 
 
 class FundingInline(TranslationStackedInline):
@@ -102,34 +93,14 @@ class FundingInline(TranslationStackedInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(TranslatedAdmin):
+class NetworkAdmin(ImportMixin, TranslatedAdmin):
     list_display = ["name", "acronym", "kind", "scope", "parent", "missing_translations"]
     list_filter = ["kind", "scope", MissingTranslationFilter, "themes"]
     list_select_related = ["parent"]
     search_fields = ["name_ca", "name_en", "acronym"]
     autocomplete_fields = ["parent", "host", "themes"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [StrategicLineInline, MembershipInline, FundingInline]
-    csv_columns = [
-        ("id", "id"),
-        ("name_ca", "name_ca"),
-        ("name_en", "name_en"),
-        ("slug_ca", "slug_ca"),
-        ("slug_en", "slug_en"),
-        ("acronym", "acronym"),
-        ("kind", "kind"),
-        ("scope", "scope"),
-        ("parent", "parent__name"),
-        ("host", "host__name"),
-        ("founded_on", "founded_on"),
-        ("website", "website"),
-        ("social_handle", "social_handle"),
-        ("themes", "themes"),
-        ("summary_ca", "summary_ca"),
-        ("summary_en", "summary_en"),
-    ]
-    csv_select_related = ["parent", "host"]
-    csv_prefetch_related = ["themes"]
+    inlines = [StrategicLineInline, MembershipInline, ReportedMemberCountInline, FundingInline]
 
 
 @admin.register(StrategicLine)
@@ -142,7 +113,7 @@ class StrategicLineAdmin(TranslatedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(MunicipalScopeMixin, TranslatedAdmin):
+class MembershipAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     list_display = ["member", "network", "role", "start_year", "end_year"]
     list_filter = ["role", ("network", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["network", "organisation", "municipality"]
@@ -180,7 +151,7 @@ class FunderAdmin(TranslatedAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(TranslatedAdmin):
+class FundingAdmin(ImportMixin, TranslatedAdmin):
     list_display = ["funder", "target", "start_year", "end_year", "amount"]
     list_filter = ["funder", MissingTranslationFilter]
     list_select_related = ["funder", "network", "organisation", "event"]
@@ -193,13 +164,13 @@ class FundingAdmin(TranslatedAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(MunicipalScopeMixin, TranslatedAdmin):
+class EventAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     list_display = ["title", "start_date", "municipality", "online", "missing_translations"]
     list_filter = ["date_precision", "online", MissingTranslationFilter, "themes"]
     list_select_related = ["municipality"]
     date_hierarchy = "start_date"
     search_fields = ["title_ca", "title_en", "place_ca", "place_en"]
-    autocomplete_fields = ["municipality", "organisers", "networks", "themes"]
+    autocomplete_fields = ["municipality", "organisers", "participants", "networks", "themes"]
     prepopulated_fields = {"slug": ["title"]}
     # A municipal editor manages events held in the municipality.
     municipal_readonly_fields = ["municipality"]

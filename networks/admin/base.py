@@ -2,8 +2,9 @@
 
 ``XmessAdmin`` composes the concerns of this package: full history with a safe revert
 (``history.py``), recovery of deleted entries (``recovery.py``), a confirmed delete
-(``deletion.py``), CSV export (``exports.py``) and the missing-translation column
-(``translations.py``). ``TranslatedAdmin`` adds modeltranslation's language tabs.
+(``deletion.py``), CSV export (``exports.py``), the missing-translation column
+(``translations.py``) and no lost updates (``versions.py``). ``TranslatedAdmin`` adds
+modeltranslation's language tabs.
 """
 
 from django.contrib import admin
@@ -14,9 +15,10 @@ from .deletion import ConfirmCascadeMixin
 from .exports import CSVExportMixin
 from .recovery import RecoveryAdmin
 from .translations import missing_translations_of
+from .versions import VersionedAdminMixin
 
 
-class XmessAdmin(ConfirmCascadeMixin, CSVExportMixin, RecoveryAdmin):
+class XmessAdmin(VersionedAdminMixin, ConfirmCascadeMixin, CSVExportMixin, RecoveryAdmin):
     """Base admin for every model of the directory and the plans."""
 
     change_list_template = "admin/xmess/change_list.html"

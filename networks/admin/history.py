@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
+from ..versions import untranslated_base_fields
 from .scope import editor_municipality
 
 
@@ -42,6 +43,22 @@ class HistoryAdmin(SimpleHistoryAdmin):
             if isinstance(field, ForeignKey)
         ]
         return queryset.select_related(*foreign_keys) if foreign_keys else queryset
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each history row lists the fields that really changed: the per-language columns,
+        never the untranslated base column, which only mirrors the active language's."""
+        excluded = untranslated_base_fields(self.model)
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=excluded,
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         history_model = self.model.history.model

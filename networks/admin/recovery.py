@@ -1,6 +1,8 @@
 """Deleted-entry recovery: ``deleted/`` lists the entries of a model that are deleted, and
-``deleted/<history id>/restore/`` (POST) brings one back with its many-to-many links, after
-the same validation as a form, recorded in its history.
+``deleted/<history id>/restore/`` shows what a recovery brings back (GET) and does it
+(POST): the entry with its many-to-many links and, if asked, everything deleted with it
+(a network's memberships, a plan's lines, actions and years), in one step, each after the
+same validation as a form and recorded in its history.
 """
 
 from django.contrib import messages
@@ -12,23 +14,25 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from simple_history.utils import get_m2m_reverse_field_name
 
+from ..recovering import deleted_with, in_recovery_order, recover
 from .history import HistoryAdmin, history_label
 
 # Deleted entries listed on one page; older deletions are still in each model's history.
 DELETED_LIST_LIMIT = 200
 
 
-def restore_many_to_many(instance, record):
-    """Give ``instance`` the many-to-many links that the history ``record`` kept."""
-    if record is None:
-        return
-    for field in getattr(record, "_history_m2m_fields", []):
-        target = get_m2m_reverse_field_name(field)
-        ids = [getattr(row, f"{target}_id") for row in getattr(record, field.name).all()]
-        existing = field.related_model._default_manager.filter(pk__in=ids)
-        getattr(instance, field.name).set(existing)
+def group_counts(group):
+    """[(verbose name plural, count)] of a group of (model, record), by model."""
+    counts = {}
+    for model, _record in group:
+        name = str(model._meta.verbose_name_plural)
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items())
+
+
+class RecoveryFailed(Exception):
+    pass
 
 
 class RecoveryAdmin(HistoryAdmin):
@@ -86,8 +90,8 @@ class RecoveryAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/xmess/deleted_list.html", context)
 
     def restore_view(self, request, history_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         if not self.can_recover(request):
             raise PermissionDenied
         history_model = self.model.history.model
@@ -102,36 +106,73 @@ class RecoveryAdmin(HistoryAdmin):
                 _("“%(entry)s” is not deleted.") % {"entry": history_label(record.instance)},
             )
             return HttpResponseRedirect(deleted_list)
-        instance = record.instance
+        dependents = in_recovery_order(deleted_with(self.model, record))
+        if request.method != "POST":
+            # Recovering is a POST: a link followed by a crawler shows this page, no more.
+            return self.recover_confirmation(request, record, dependents)
+        if request.POST.get("with_dependents") != "yes":
+            dependents = []
+        label = history_label(record.instance)
         try:
-            # The same rules as a form: the entries it points to still exist, its slugs are
-            # still free, and the model's own checks pass.
-            instance.full_clean()
-        except ValidationError as error:
-            messages.error(
-                request,
-                _(
-                    "“%(entry)s” cannot be recovered yet (if what it belongs to was deleted "
-                    "too, recover that first): %(reasons)s"
-                )
-                % {"entry": history_label(instance), "reasons": " ".join(error.messages)},
-            )
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                instance = self.recover_one(request, record, _("Recovered after deletion"))
+                for model, dependent in dependents:
+                    self.recover_one(
+                        request,
+                        dependent,
+                        _("Recovered with “%(entry)s”") % {"entry": instance},
+                        model=model,
+                    )
+        except RecoveryFailed as failure:
+            messages.error(request, str(failure))
             return HttpResponseRedirect(deleted_list)
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            instance._change_reason = _("Recovered after deletion")
-            instance._history_user = request.user
-            instance.save(force_insert=True)
-            # The deletion record has no links left (Django removes them first): take them
-            # from the version before it.
-            restore_many_to_many(instance, record.prev_record)
-        self.log_addition(request, instance, [{"added": {}}])
-        messages.success(request, _("“%(entry)s” was recovered.") % {"entry": instance})
+        if dependents:
+            messages.success(
+                request,
+                _("“%(entry)s” was recovered, with what was deleted with it: %(counts)s.")
+                % {
+                    "entry": instance,
+                    "counts": ", ".join(f"{n} {name}" for name, n in group_counts(dependents)),
+                },
+            )
+        else:
+            messages.success(request, _("“%(entry)s” was recovered.") % {"entry": label})
         return HttpResponseRedirect(
             reverse(
                 f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",
                 args=[quote(instance.pk)],
             )
         )
+
+    def recover_one(self, request, record, reason, model=None):
+        model = model or self.model
+        try:
+            # The same rules as a form: the entries it points to still exist, its slugs are
+            # still free, and the model's own checks pass.
+            instance = recover(record, request.user, reason)
+        except ValidationError as error:
+            raise RecoveryFailed(
+                _(
+                    "“%(entry)s” cannot be recovered yet (if what it belongs to was deleted "
+                    "too, recover that first): %(reasons)s"
+                )
+                % {"entry": history_label(record.instance), "reasons": " ".join(error.messages)}
+            ) from error
+        model_admin = self.admin_site._registry.get(model, self)
+        model_admin.log_addition(request, instance, [{"added": {}}])
+        return instance
+
+    def recover_confirmation(self, request, record, dependents):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Recover “%(entry)s”") % {"entry": history_label(record.instance)},
+            "opts": self.opts,
+            "record": record,
+            "entry": history_label(record.instance),
+            "dependents": [(model, history_label(dep.instance)) for model, dep in dependents],
+            "dependent_counts": group_counts(dependents),
+        }
+        return TemplateResponse(request, "admin/xmess/recover_confirmation.html", context)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"can_recover": self.can_recover(request), **(extra_context or {})}

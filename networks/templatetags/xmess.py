@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import template
 from django.conf import settings
@@ -9,7 +10,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from networks import extensions
+from networks.dates import event_dates as _event_dates
 from networks.dates import format_date
+from networks.places import place_label, place_parts
 
 register = template.Library()
 
@@ -18,6 +21,24 @@ register = template.Library()
 def long_date(value, precision="day"):
     """{{ event.start_date|long_date:event.date_precision }} in the active language."""
     return format_date(value, precision or "day")
+
+
+@register.filter
+def event_dates(event):
+    """{{ event|event_dates }}: '22–23 d'octubre de 2015', the one date-range format."""
+    return _event_dates(event)
+
+
+@register.filter
+def event_place(event):
+    """{{ event|event_place }}: the one place label, as plain text."""
+    return place_label(event)
+
+
+@register.inclusion_tag("includes/event_place.html")
+def event_place_links(event):
+    """The place label with the municipality linked to its page."""
+    return {"parts": place_parts(event)}
 
 
 # JSON-LD is data for search engines, not script: browsers never execute it, so a strict
@@ -130,6 +151,29 @@ def language_links(context):
             url = f"{url}?{request.GET.urlencode()}"
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+_HANDLE = re.compile(r"^@(?P<user>[A-Za-z0-9_]{1,30})(?:@(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,}))?$")
+
+
+def social_url(handle):
+    """The profile a handle names: '@name' is an X (Twitter) handle, '@name@host' a
+    Mastodon one. Anything else has no address we could state without inventing it."""
+    match = _HANDLE.match((handle or "").strip())
+    if not match:
+        return ""
+    if match["host"]:
+        return f"https://{match['host']}/@{match['user']}"
+    return f"https://twitter.com/{match['user']}"
+
+
+@register.simple_tag
+def social_link(handle):
+    """{% social_link network.social_handle %}: the handle, linked to its profile."""
+    url = social_url(handle)
+    if not url:
+        return handle
+    return format_html('<a href="{}" rel="external">{}</a>', url, handle)
 
 
 @register.simple_tag(takes_context=True)

@@ -2,12 +2,14 @@
 
 Unlike a bare `loaddata`, every object is validated as the admin would validate it
 (`full_clean`: field rules, cross-field rules, constraints), every translated field must be
-filled in both languages or in neither, and a fixture whose rows already exist is skipped, so
+filled in both languages or in neither, no membership may claim years its source does not
+give (networks/fact_checks.py), and a fixture whose rows already exist is skipped, so
 running it again never overwrites what council staff have edited since (`--force` does).
 Any problem stops the whole load with the file, the object and the problem, and the database
 is left exactly as it was.
 """
 
+import json
 from pathlib import Path
 
 from django.apps import apps
@@ -19,6 +21,8 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import translation
 from modeltranslation.translator import NotRegistered, translator
+
+from networks.fact_checks import fact_problems
 
 
 def default_fixtures():
@@ -116,8 +120,19 @@ class Command(BaseCommand):
     def load_file(self, path, database, force, models):
         try:
             text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise FixtureProblem(f"{path.name}: cannot be read: not UTF-8 text ({exc})") from exc
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            # Name the place, so whoever edited the file by hand can find the slip.
+            raise FixtureProblem(
+                f"{path.name}: cannot be read: invalid JSON at line {exc.lineno}, "
+                f"column {exc.colno}: {exc.msg}"
+            ) from exc
+        try:
             objects = list(serializers.deserialize("json", text, using=database))
-        except (serializers.base.DeserializationError, UnicodeDecodeError, ValueError) as exc:
+        except (serializers.base.DeserializationError, ValueError) as exc:
             raise FixtureProblem(f"{path.name}: cannot be read: {exc}") from exc
         if not objects:
             raise FixtureProblem(f"{path.name}: holds no objects.")
@@ -138,6 +153,8 @@ class Command(BaseCommand):
             try:
                 check_both_languages(obj)
                 obj.full_clean()
+                if problems := fact_problems(obj):
+                    raise ValidationError("; ".join(problems))
             except ValidationError as exc:
                 raise FixtureProblem(
                     f"{path.name}: {fixture_label(obj)}: {self.explain(exc)}"
