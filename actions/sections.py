@@ -7,6 +7,7 @@ runs one query, as the prefetch it replaces did, so the pages' query counts don'
 
 from collections import defaultdict
 
+from networks.caching import cached_by_version
 from networks.extensions import register
 from networks.pagination import preview
 
@@ -18,7 +19,8 @@ SHOWN_ACTIONS = 40
 
 
 def home_stats(request, obj):
-    return {"plan_count": Plan.objects.count()}
+    # Counted once per content version, like the directory's own counts (networks/caching.py).
+    return {"plan_count": cached_by_version("home-plan-count", Plan.objects.count)}
 
 
 def plan_actions(request, obj):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import exports, filters, map_layers, structured_data
+from .caching import cached_by_version
 from .collation import catalan, sort_key
 from .dates import event_dates
 from .models import (
@@ -323,19 +324,24 @@ class ThemeDetailView(DetailView):
         return context
 
 
+def home_counts():
+    return {
+        "networks": Network.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "funders": Funder.objects.count(),
+        "municipalities": Municipality.objects.in_networks().count(),
+        "events": Event.objects.count(),
+    }
+
+
 class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        context["counts"] = {
-            "networks": Network.objects.count(),
-            "organisations": Organisation.objects.count(),
-            "funders": Funder.objects.count(),
-            "municipalities": Municipality.objects.in_networks().count(),
-            "events": Event.objects.count(),
-        }
+        # Counting every table costs more than the rest of the page: once per content version.
+        context["counts"] = cached_by_version("home-counts", home_counts)
         context["upcoming_events"] = Event.objects.upcoming(today).select_related("municipality")[
             :3
         ]
