@@ -161,8 +161,8 @@ class MunicipalityFilter(SearchFilterSet, geography_filters()):
 
     def chosen_network(self):
         """The network the visitor filtered by, if the filter is valid and set."""
-        slug = self.form.cleaned_data.get("network") if self.is_valid() else None
-        return Network.objects.filter(slug_ca=slug).first() if slug else None
+        # The typed filter (networks/lookups.py) has already resolved the text to a network.
+        return self.form.cleaned_data.get("network") if self.is_valid() else None
 
 
 def event_year_choices():

@@ -39,6 +39,18 @@ PLACE_PATH = {
 GEOGRAPHY = ("comarca", "province")
 
 
+def typed_values(field_name):
+    """Values for the filters a visitor types (networks/lookups.py): entries that have members."""
+    if field_name == "municipality":
+        rows = Municipality.objects.in_networks().order_by("pk").values_list("slug", flat=True)
+    elif field_name == "network":
+        rows = Network.objects.filter(memberships__isnull=False).order_by("pk")
+        rows = rows.values_list("slug_ca", flat=True).distinct()
+    else:
+        raise AssertionError(f"No values known for the typed filter {field_name!r}")
+    return list(rows[:2])
+
+
 def url(name, language, *args, query=""):
     with translation.override(language):
         path = reverse(name, args=args)
@@ -59,7 +71,10 @@ def queries_for(key):
     for field_name, field in form.fields.items():
         if field_name == "q":
             continue
-        values = [value for value, _label in field.choices if value][:2]
+        if hasattr(field, "choices"):
+            values = [value for value, _label in field.choices if value][:2]
+        else:
+            values = typed_values(field_name)
         queries += [{field_name: str(value)} for value in values]
     if key in PLACE_PATH:
         # The first choices (Alt Camp, Barcelona) may place nothing of this list: add the
