@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..recovering import restore_many_to_many
 from .models import ImportEntry
 
 SHOWN_CONFLICTS = 20
@@ -87,7 +88,6 @@ def undo_import(record, user):
     """Revert every entry of ``record``; raises UndoRefused (and changes nothing) if unsafe."""
     if record.undone_at is not None:
         raise UndoRefused([_("This import has already been undone.")])
-    from ..admin.recovery import restore_many_to_many  # the admin package imports this module
 
     model = _model(record)
     reason = _("Undo of import #%(id)s: %(file)s") % {"id": record.pk, "file": record.file_name}
