@@ -173,7 +173,7 @@ def test_confirm_queries_do_not_grow_with_rows(
         if interfere:
             for org in orgs[:size]:
                 edit_as(marta, org, name_en=org.name_en + " (M)")
-        with django_assert_max_num_queries(40):
+        with django_assert_max_num_queries(25):
             response = confirm(editor_client, MODEL, preview)
         assert response.status_code == (409 if interfere else 302)
 
