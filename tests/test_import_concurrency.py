@@ -196,3 +196,25 @@ def test_another_session_cannot_confirm_or_preview_again_with_the_token(editor_c
     again = other.post(f"{preview.wsgi_request.path}again/", {"token": preview.context["token"]})
     assert again.status_code == 400
     assert not ImportRecord.objects.exists()
+
+
+def test_an_edit_undone_before_the_confirmation_is_no_conflict(editor_client, marta):
+    org = Organisation.objects.order_by("pk").first()
+    original = org.name_ca
+    preview = upload(editor_client, MODEL, renaming([org]))
+    edit_as(marta, org, name_ca="Provisional")
+    edit_as(marta, org, name_ca=original)
+    assert confirm(editor_client, MODEL, preview).status_code == 302
+    org.refresh_from_db()
+    assert org.name_ca == original + " (nou)"
+
+
+def test_notes_cut_short_ask_for_a_new_upload(editor_client, settings, tmp_path):
+    settings.XMESS_IMPORT_DIR = tmp_path
+    org = Organisation.objects.order_by("pk").first()
+    preview = upload(editor_client, MODEL, renaming([org]))
+    notes = tmp_path / f"{preview.context['token']}.versions"
+    notes.write_text(notes.read_text()[:10])
+    response = confirm(editor_client, MODEL, preview)
+    assert response.status_code == 400
+    assert not ImportRecord.objects.exists()

@@ -19,7 +19,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from ..versions import history_of, staleness, version_tokens
+from ..versions import history_of, parse_token, staleness, version_tokens
+from .files import ImportFileError
 
 BATCH = 500
 SHOWN = 20  # conflicts described in full (a few queries each); the rest are counted
@@ -81,9 +82,12 @@ class ConfirmCheck:
 
     def __init__(self, fileobj):
         self.notes = {}  # row → (pk, token, label): bounded by the file's rows, like its keys
-        for line in fileobj:
-            number, pk, token, label = json.loads(line)
-            self.notes[number] = (pk, token, label)
+        try:
+            for line in fileobj:
+                number, pk, token, label = json.loads(line)
+                self.notes[number] = (pk, token, label)
+        except (ValueError, TypeError):  # notes cut short (a full disk): the preview is lost
+            raise ImportFileError(_("This preview has expired: upload the file again.")) from None
 
     def read_chunk(self, model, pks):
         pass  # every noted entry was checked (and locked) before the first row
@@ -96,7 +100,8 @@ class ConfirmCheck:
             # Locked until the import commits: nobody saves one of them in between.
             current = version_tokens(model, [pk for _n, (pk, _t, _l) in batch], lock=True)
             for number, (pk, token, label) in batch:
-                if current.get(pk) != token:
+                # The values decide, as for a form: an edit undone since is no conflict.
+                if parse_token(current.get(pk))[1] != parse_token(token)[1]:
                     report.add_conflict(number, label, self.describer(model, pk, token))
 
     def describer(self, model, pk, token):
@@ -104,8 +109,8 @@ class ConfirmCheck:
 
     def describe(self, model, pk, token):
         stale = staleness(model, pk, token)
-        if stale is None:
-            return _("changed since your preview")  # and changed back: still, preview again
+        if stale is None:  # changed back in the meantime (no lock on SQLite)
+            return _("changed since your preview")
         if stale.deleted:
             by = _by_whom(_record(model, pk, "-"))
             if by:
