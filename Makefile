@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/xmess
 DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(date +%s%N)-0123456789abcdefghijklmnopqrstuvwxyz \
               ALLOWED_HOSTS=xarxaess.example
 
-.PHONY: install messages run test check lint pytest pytest-postgres system-packages benchmark clean
+.PHONY: install messages run test check lint pytest pytest-postgres system-packages benchmark benchmark-api clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
@@ -68,6 +68,13 @@ test: lint check pytest pytest-postgres
 benchmark: messages
 	DEBUG=false SECRET_KEY=benchmark-only SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	  WHITENOISE_USE_FINDERS=true ALLOWED_HOSTS=testserver $(BIN)/python -m tests.benchmark
+	DEBUG=false SECRET_KEY=benchmark-only SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
+	  WHITENOISE_USE_FINDERS=true ALLOWED_HOSTS=testserver $(BIN)/python -m tests.benchmark_maps
+
+# The API and the downloads with 100,000 organisations (DATABASE_URL=… for PostgreSQL).
+benchmark-api: messages
+	DEBUG=false SECRET_KEY=benchmark-only SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
+	  WHITENOISE_USE_FINDERS=true ALLOWED_HOSTS=testserver $(BIN)/python -m tests.benchmark_api
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules

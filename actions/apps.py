@@ -10,12 +10,14 @@ class ActionsConfig(AppConfig):
 
     def ready(self):
         # Adds plans and actions to the directory's pages (networks/extensions.py) and to
-        # its search page (networks/search.py: register_section).
-        from . import search
+        # its search page (networks/search.py: register_section) and its API
+        # (networks/api.py: router).
+        from . import api, search
         from .sections import register_sections
 
         register_sections()
         search.register()
+        api.register()
         # "Action_networks object (3)" reads as its action and network.
         from networks.links import name_links
 

@@ -2,6 +2,7 @@
 (the URL's language prefix picks it). The directory's event feeds are in networks/feeds.py.
 """
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -59,7 +60,15 @@ class PlanChangesFeed(Feed):
         return item.action.get_absolute_url()
 
     def item_guid(self, item):
-        return f"{item.action.get_absolute_url()}#status-change-{item.history_id}"
+        # An Atom id must be an absolute IRI, and stay the same whichever host was asked.
+        path = item.action.get_absolute_url()
+        return f"{settings.SITE_URL}{path}#status-change-{item.history_id}"
+
+    def author_name(self):
+        return gettext("Xarxa ESS")
+
+    def item_author_name(self, item):
+        return gettext("Xarxa ESS")
 
     item_guid_is_permalink = False
 

@@ -8,9 +8,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from networks.filters import IdFilter
 from networks.models import YEAR_VALIDATORS
 
-from .models import ScheduledYear
+from .models import Action, Axis, Line, Plan, ScheduledYear
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -58,3 +59,68 @@ class TimelineFilter(django_filters.FilterSet):
     def year_outside_plan(self):
         year = self.active.get("year")
         return year is not None and year not in self.plan.years
+
+
+# --- Filters of the API's lists (/api/v1/, see api.py) ---------------------------------------
+
+
+class PlanFilter(django_filters.FilterSet):
+    owner = IdFilter(label=_("Owner"))
+    municipality = IdFilter(label=_("Municipality"))
+
+    class Meta:
+        model = Plan
+        fields = ["owner", "municipality"]
+
+
+class AxisFilter(django_filters.FilterSet):
+    plan = IdFilter(label=_("Plan"))
+
+    class Meta:
+        model = Axis
+        fields = ["plan"]
+
+
+class LineFilter(django_filters.FilterSet):
+    plan = IdFilter(label=_("Plan"))
+    axis = IdFilter(label=_("Axis"))
+
+    class Meta:
+        model = Line
+        fields = ["plan", "axis"]
+
+
+class ActionFilter(django_filters.FilterSet):
+    plan = IdFilter(label=_("Plan"), field_name="line__plan")
+    line = IdFilter(label=_("Line"))
+    network = IdFilter(label=_("Network"), field_name="networks", distinct=True)
+    organisation = IdFilter(label=_("Organisation"), field_name="organisations", distinct=True)
+    municipality = IdFilter(label=_("Municipality"), field_name="municipalities", distinct=True)
+    year = YearFilter(
+        label=_("Year"),
+        field_name="scheduled_years__year",
+        validators=YEAR_VALIDATORS,
+        distinct=True,
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        field_name="scheduled_years__status",
+        choices=ScheduledYear.Status.choices,
+        distinct=True,
+    )
+
+    class Meta:
+        model = Action
+        fields = ["plan", "line", "network", "organisation", "municipality", "year", "status"]
+
+
+class ScheduledYearFilter(django_filters.FilterSet):
+    plan = IdFilter(label=_("Plan"), field_name="action__line__plan")
+    line = IdFilter(label=_("Line"), field_name="action__line")
+    action = IdFilter(label=_("Action"))
+    year = YearFilter(label=_("Year"), validators=YEAR_VALIDATORS)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ScheduledYear.Status.choices)
+
+    class Meta:
+        model = ScheduledYear
+        fields = ["plan", "line", "action", "year", "status"]

@@ -274,6 +274,12 @@ class ActionQuerySet(models.QuerySet):
             Q(municipalities=municipality) | Q(line__plan__municipality=municipality)
         ).distinct()
 
+    def concerning_comarca(self, comarca):
+        """Actions linked to a municipality of the comarca, or in a plan that covers one."""
+        return self.filter(
+            Q(municipalities__comarca=comarca) | Q(line__plan__municipality__comarca=comarca)
+        ).distinct()
+
 
 class Action(models.Model):
     """One action of a line, in the order the plan lists them."""

@@ -31,6 +31,17 @@ def municipality_actions(request, obj):
     return {"actions_by_year": by_year, "unscheduled_actions": unscheduled}
 
 
+COMARCA_ACTION_LIMIT = 10
+
+
+def comarca_actions(request, obj):
+    """The first actions concerning the comarca's municipalities, and how many more."""
+    actions = Action.objects.concerning_comarca(obj).select_related("line__plan")
+    shown = list(actions[: COMARCA_ACTION_LIMIT + 1])
+    more = actions.count() - COMARCA_ACTION_LIMIT if len(shown) > COMARCA_ACTION_LIMIT else 0
+    return {"actions": shown[:COMARCA_ACTION_LIMIT], "more": more}
+
+
 def actions_by_year(actions):
     """[(year, [(action, scheduled year), ...]), ...] in year order, and the unscheduled."""
     years = defaultdict(list)
@@ -53,3 +64,4 @@ def register_sections():
     register(
         "municipality_detail", "actions/includes/municipality_actions.html", municipality_actions
     )
+    register("comarca_detail", "actions/includes/comarca_actions.html", comarca_actions)

@@ -7,7 +7,7 @@ reported": an action with no outcome reported carries no ``actionStatus`` at all
 than one that claims more than the sources say.
 """
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from networks.structured_data import organisation_ref
 
@@ -21,18 +21,28 @@ ACTION_STATUS = {
 }
 
 
+def _url(request, obj):
+    return request.build_absolute_uri(obj.get_absolute_url())
+
+
+def plan_ref(request, plan):
+    return {"@type": "CreativeWork", "@id": _url(request, plan), "name": plan.name}
+
+
 def plan_data(plan, lines, request):
     data = {
         "@context": "https://schema.org",
         "@type": "CreativeWork",
+        "@id": _url(request, plan),
         "name": plan.name,
-        "url": request.build_absolute_uri(plan.get_absolute_url()),
+        "url": _url(request, plan),
         "inLanguage": get_language(),
         "temporalCoverage": f"{plan.start_year}/{plan.end_year}",
         "author": organisation_ref(request, plan.owner),
         "hasPart": [
             {
                 "@type": "CreativeWork",
+                "@id": request.build_absolute_uri(line.get_absolute_url()),
                 "name": str(line),
                 "position": line.number,
                 "url": request.build_absolute_uri(line.get_absolute_url()),
@@ -77,21 +87,52 @@ def overall_status(statuses):
     return Status.NOT_REPORTED
 
 
+def line_data(line, request):
+    return {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "@id": _url(request, line),
+        "url": _url(request, line),
+        "name": str(line),
+        "position": line.number,
+        "isPartOf": plan_ref(request, line.plan),
+        **({"description": line.description} if line.description else {}),
+    }
+
+
+def timeline_data(plan, request):
+    """The timeline page: a web page about the plan (its data is in the plan's own terms)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "@id": request.build_absolute_uri(plan.get_timeline_url()),
+        "url": request.build_absolute_uri(plan.get_timeline_url()),
+        "name": gettext("Timeline: %(plan)s") % {"plan": plan.name},
+        "about": plan_ref(request, plan),
+        "inLanguage": get_language(),
+    }
+
+
 def action_data(action, scheduled_years, request):
     plan = action.line.plan
     data = {
         "@context": "https://schema.org",
         "@type": "Action",
+        "@id": _url(request, action),
         "name": f"{action.code} {action.title}",
-        "url": request.build_absolute_uri(action.get_absolute_url()),
+        "url": _url(request, action),
         "agent": organisation_ref(request, plan.owner),
     }
-    if action.description:
-        data["description"] = action.description
+    # schema.org's startTime and endTime are full date-times; the plan gives years only, so
+    # the years are said in words rather than as a made-up day.
     years = sorted(scheduled.year for scheduled in scheduled_years)
+    sentences = [action.description] if action.description else []
     if years:
-        data["startTime"] = str(years[0])
-        data["endTime"] = str(years[-1])
+        sentences.append(
+            gettext("Scheduled for %(years)s.") % {"years": ", ".join(map(str, years))}
+        )
+    if sentences:
+        data["description"] = " ".join(sentences)
     status = overall_status(scheduled.status for scheduled in scheduled_years)
     if status in ACTION_STATUS:
         data["actionStatus"] = ACTION_STATUS[status]

@@ -76,7 +76,13 @@ class LineDetailView(DetailView):
             years=line.plan.years,
             only_matching=False,
         )
-        return super().get_context_data(grid=grid, legend=status_legend(), plan=line.plan, **kwargs)
+        return super().get_context_data(
+            grid=grid,
+            legend=status_legend(),
+            plan=line.plan,
+            structured_data=structured_data.line_data(line, self.request),
+            **kwargs,
+        )
 
 
 class ActionDetailView(DetailView):
@@ -149,6 +155,7 @@ class TimelineView(TimelineMixin, View):
             "this_year": this_year(),
             "query_string": self.filtered_query_string(),
             "alternate_urls": self.alternate_urls(),
+            "structured_data": structured_data.timeline_data(plan, request),
         }
         if not self.filters_valid:
             return render(request, self.template_name, context, status=400)

@@ -6,11 +6,12 @@ class NetworksConfig(AppConfig):
     name = "networks"
     verbose_name = _("Directory")
     # Loaded by `manage.py seed`, in this order; other apps add theirs (actions/apps.py).
-    seed_fixtures = ["municipalities", "directory"]
+    seed_fixtures = ["comarques", "municipalities", "directory"]
 
     def ready(self):
-        # Connects the security log's receivers (logins, failures, lockouts).
-        from . import security  # noqa: F401
+        # Connects the security log's receivers (logins, failures, lockouts), and the maps'
+        # (a saved municipality drops the cached name index, in commands too).
+        from . import maps, security  # noqa: F401
         from .links import name_links
 
         name_links(self)

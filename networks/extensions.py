@@ -24,6 +24,7 @@ SLOTS = {
     "network_detail",  # sections at the end of a network's page
     "organisation_detail",  # sections at the end of an organisation's page
     "municipality_detail",  # sections at the end of a municipality's page
+    "comarca_detail",  # sections at the end of a comarca's page
 }
 
 

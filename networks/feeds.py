@@ -70,6 +70,12 @@ class EventsFeed(Feed):
     def item_updateddate(self, item):
         return item.last_changed or _start_of(item.start_date)
 
+    def author_name(self):
+        return gettext("Xarxa ESS")
+
+    def item_author_name(self, item):
+        return gettext("Xarxa ESS")
+
 
 def utc(moment):
     # RFC 5545 wants DTSTAMP and LAST-MODIFIED in UTC ("...Z"), not with a TZID.

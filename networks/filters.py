@@ -6,7 +6,18 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, Funder, Municipality, Network, Organisation, Theme
+from .models import (
+    Comarca,
+    Event,
+    Funder,
+    Funding,
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    Province,
+    Theme,
+)
 
 
 def theme_choices():
@@ -14,13 +25,41 @@ def theme_choices():
 
 
 def member_municipality_choices():
-    rows = Municipality.objects.in_networks().order_by("name").values_list("slug", "name")
+    rows = Municipality.objects.in_networks().values_list("slug", "name")
     return list(rows)
 
 
 def municipal_network_choices():
     networks = Network.objects.filter(memberships__municipality__isnull=False).distinct()
     return [(slug, name) for slug, name in networks.values_list("slug_ca", "name")]
+
+
+def comarca_choices():
+    return list(Comarca.objects.in_name_order().values_list("slug_ca", "name"))
+
+
+def geography_filters(path=""):
+    """``comarca`` (Catalan slug) and ``province`` (INE prefix) filters, reached through
+    ``path`` (the relation to the municipality; empty on municipalities themselves)."""
+    prefix = f"{path}__" if path else ""
+
+    class GeographyFilters(django_filters.FilterSet):
+        comarca = django_filters.ChoiceFilter(
+            label=_("Comarca"),
+            choices=comarca_choices,
+            field_name=f"{prefix}comarca__slug_ca",
+            empty_label=_("Any comarca"),
+            distinct="memberships" in path,
+        )
+        province = django_filters.ChoiceFilter(
+            label=_("Province"),
+            choices=Province.choices,
+            field_name=f"{prefix}province",
+            empty_label=_("Any province"),
+            distinct="memberships" in path,
+        )
+
+    return GeographyFilters
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -45,7 +84,9 @@ class ThemeFilterMixin(django_filters.FilterSet):
     )
 
 
-class NetworkFilter(SearchFilterSet, ThemeFilterMixin):
+class NetworkFilter(
+    SearchFilterSet, ThemeFilterMixin, geography_filters("memberships__municipality")
+):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Network.Kind.choices, empty_label=_("Any kind")
     )
@@ -62,17 +103,17 @@ class NetworkFilter(SearchFilterSet, ThemeFilterMixin):
 
     class Meta:
         model = Network
-        fields = ["q", "kind", "scope", "theme", "municipality"]
+        fields = ["q", "kind", "scope", "theme", "municipality", "comarca", "province"]
 
 
-class OrganisationFilter(SearchFilterSet, ThemeFilterMixin):
+class OrganisationFilter(SearchFilterSet, ThemeFilterMixin, geography_filters("municipality")):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Organisation.Kind.choices, empty_label=_("Any kind")
     )
 
     class Meta:
         model = Organisation
-        fields = ["q", "kind", "theme"]
+        fields = ["q", "kind", "theme", "comarca", "province"]
 
 
 class FunderFilter(SearchFilterSet):
@@ -85,7 +126,7 @@ class FunderFilter(SearchFilterSet):
         fields = ["q", "kind"]
 
 
-class MunicipalityFilter(SearchFilterSet):
+class MunicipalityFilter(SearchFilterSet, geography_filters()):
     network = django_filters.ChoiceFilter(
         label=_("Member of"),
         choices=municipal_network_choices,
@@ -96,14 +137,31 @@ class MunicipalityFilter(SearchFilterSet):
 
     class Meta:
         model = Municipality
-        fields = ["q", "network"]
+        fields = ["q", "network", "comarca", "province"]
+
+    def region(self):
+        """The INE codes of the chosen comarca or province (None: all of Catalonia)."""
+        if not self.is_valid():
+            return None
+        chosen = {name: self.form.cleaned_data.get(name) for name in ("comarca", "province")}
+        if not any(chosen.values()):
+            return None
+        queryset = Municipality.objects.order_by()
+        for name, value in chosen.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return set(queryset.values_list("ine_code", flat=True))
+
+    def chosen_network(self):
+        """The network the visitor filtered by, if the filter is valid and set."""
+        slug = self.form.cleaned_data.get("network") if self.is_valid() else None
+        return Network.objects.filter(slug_ca=slug).first() if slug else None
 
 
 def event_year_choices():
     return [(str(d.year), str(d.year)) for d in Event.objects.dates("start_date", "year")][::-1]
 
 
-class EventFilter(SearchFilterSet, ThemeFilterMixin):
+class EventFilter(SearchFilterSet, ThemeFilterMixin, geography_filters("municipality")):
     year = django_filters.ChoiceFilter(
         label=_("Year"),
         choices=event_year_choices,
@@ -113,4 +171,52 @@ class EventFilter(SearchFilterSet, ThemeFilterMixin):
 
     class Meta:
         model = Event
-        fields = ["q", "year", "theme"]
+        fields = ["q", "year", "theme", "comarca", "province"]
+
+
+class ThemeFilter(SearchFilterSet):
+    """Themes have no list page of their own; the API searches them like the other lists."""
+
+    class Meta:
+        model = Theme
+        fields = ["q"]
+
+
+# --- Filters of the API's lists that have no page of their own -------------------------------
+
+# The largest id a 64-bit integer column holds: a larger number names nothing and must not
+# reach the database (SQLite refuses it with an error).
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """The id of a related entry: a whole number from 1."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class MembershipFilter(django_filters.FilterSet):
+    network = IdFilter(label=_("Network"))
+    organisation = IdFilter(label=_("Organisation"))
+    municipality = IdFilter(label=_("Municipality"))
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Membership.Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["network", "organisation", "municipality", "role"]
+
+
+class FundingFilter(django_filters.FilterSet):
+    funder = IdFilter(label=_("Funder"))
+    network = IdFilter(label=_("Network"))
+    organisation = IdFilter(label=_("Organisation"))
+    event = IdFilter(label=_("Event"))
+
+    class Meta:
+        model = Funding
+        fields = ["funder", "network", "organisation", "event"]

@@ -24,7 +24,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_language
 
+from .collation import catalan
 from .periods import end_after_start, validate_period
 from .search import search as full_text_search
 
@@ -58,6 +60,13 @@ class MunicipalityQuerySet(SearchableQuerySet):
     def members_of(self, network):
         return self.filter(memberships__network=network).distinct()
 
+    def with_memberships_in(self, network):
+        """Each row's memberships of ``network`` in ``chosen_memberships`` (one query)."""
+        memberships = Membership.objects.filter(network=network).order_by("start_year", "id")
+        return self.prefetch_related(
+            models.Prefetch("memberships", queryset=memberships, to_attr="chosen_memberships")
+        )
+
     def in_networks(self):
         """Municipalities that belong to at least one network."""
         return self.filter(memberships__isnull=False).distinct()
@@ -72,8 +81,17 @@ class MunicipalityQuerySet(SearchableQuerySet):
         ).distinct()
 
 
+class ComarcaQuerySet(SearchableQuerySet):
+    search_fields = {"A": ["name"]}
+
+    def in_name_order(self):
+        """By name in the active language ("Aran" among the A's in English)."""
+        return self.order_by(catalan(f"name_{get_language()}"))
+
+
 class OrganisationQuerySet(SearchableQuerySet):
-    pass
+    def in_comarca(self, comarca):
+        return self.filter(municipality__comarca=comarca)
 
 
 class NetworkQuerySet(SearchableQuerySet):
@@ -81,6 +99,17 @@ class NetworkQuerySet(SearchableQuerySet):
 
     def for_list(self):
         return self.select_related("parent").prefetch_related("themes")
+
+    def with_most_municipalities(self):
+        """The network with the most member municipalities (XMESS), drawn by default."""
+        return (
+            self.annotate(
+                municipal_members=models.Count("memberships__municipality", distinct=True)
+            )
+            .filter(municipal_members__gt=0)
+            .order_by("-municipal_members", "pk")
+            .first()
+        )
 
 
 class FunderQuerySet(SearchableQuerySet):
@@ -112,7 +141,7 @@ class Theme(models.Model):
     class Meta:
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
-        ordering = ["name_ca"]
+        ordering = [catalan("name_ca")]
         constraints = per_language_unique_slug("theme")
 
     def __str__(self):
@@ -122,10 +151,52 @@ class Theme(models.Model):
         return reverse("networks:theme_detail", kwargs={"slug": self.slug})
 
 
+class Comarca(models.Model):
+    """One of Catalonia's 43 comarques (counties), as the ICGC publishes them.
+
+    Names are the same in both languages except where English uses another official form
+    (the Val d'Aran is "Aran"); each language has its own slug for its own URL.
+    """
+
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^\d{2}$", _("A comarca code has exactly two digits."))],
+        help_text=_("Two-digit code of the Institut Cartogràfic i Geològic de Catalunya."),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=90)
+
+    objects = ComarcaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comarca")
+        verbose_name_plural = _("comarques")
+        ordering = [catalan("name_ca")]
+        constraints = per_language_unique_slug("comarca")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("networks:comarca_detail", kwargs={"slug": self.slug})
+
+
+class Province(models.TextChoices):
+    """Catalonia's four provinces, keyed by the first two digits of an INE code."""
+
+    BARCELONA = "08", "Barcelona"
+    GIRONA = "17", "Girona"
+    LLEIDA = "25", "Lleida"
+    TARRAGONA = "43", "Tarragona"
+
+
 class Municipality(models.Model):
     """One of Catalonia's 947 municipalities, as published by the ICGC.
 
-    Official names are the same in both languages, so they are not translated.
+    Official names are the same in both languages, so they are not translated. The province
+    is not entered: it is the first two digits of the INE code.
     """
 
     ine_code = models.CharField(
@@ -158,25 +229,44 @@ class Municipality(models.Model):
         decimal_places=6,
         validators=[MinValueValidator(0), MaxValueValidator(4)],
     )
+    comarca = models.ForeignKey(
+        Comarca,
+        verbose_name=_("comarca"),
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+    )
+    province = models.CharField(
+        _("province"), max_length=2, choices=Province, editable=False, db_index=True
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
-        ordering = ["name"]
+        ordering = [catalan("name")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.province = (self.ine_code or "")[:2]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("networks:municipality_detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        errors = {}
         if self.ine_code and self.idescat_code and not self.idescat_code.startswith(self.ine_code):
-            raise ValidationError(
-                {"idescat_code": _("The Idescat code must start with the INE code.")}
+            errors["idescat_code"] = _("The Idescat code must start with the INE code.")
+        if self.ine_code and self.ine_code[:2] not in Province.values:
+            errors["ine_code"] = _(
+                "A Catalan INE code starts with 08, 17, 25 or 43 (the province)."
             )
+        if errors:
+            raise ValidationError(errors)
+        self.province = self.ine_code[:2]
 
 
 class Organisation(models.Model):
@@ -225,8 +315,10 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name_ca"]
+        ordering = [catalan("name_ca")]
         constraints = per_language_unique_slug("organisation")
+        # Pages of the list and the API in list order, at 100,000 organisations.
+        indexes = [models.Index(fields=["name_ca", "id"], name="organisation_list_order")]
 
     def __str__(self):
         return self.name
@@ -312,7 +404,7 @@ class Network(models.Model):
     class Meta:
         verbose_name = _("network")
         verbose_name_plural = _("networks")
-        ordering = ["name_ca"]
+        ordering = [catalan("name_ca")]
         constraints = [
             *per_language_unique_slug("network"),
             models.CheckConstraint(
@@ -356,6 +448,17 @@ class StrategicLine(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def as_of(self, year):
+        """Memberships the recorded years show running in ``year``.
+
+        One with no start year is left out: the sources do not say it had begun.
+        """
+        return self.filter(start_year__isnull=False, start_year__lte=year).filter(
+            Q(end_year__isnull=True) | Q(end_year__gte=year)
+        )
 
 
 class Membership(models.Model):
@@ -404,6 +507,8 @@ class Membership(models.Model):
         ),
     )
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -444,6 +549,12 @@ class Membership(models.Model):
     @property
     def member(self):
         return self.organisation or self.municipality
+
+    def is_running_in(self, year):
+        """The same rule as ``Membership.objects.as_of(year)``, for rows already loaded."""
+        if self.start_year is None or self.start_year > year:
+            return False
+        return self.end_year is None or self.end_year >= year
 
     def clean(self):
         # "Either an organisation or a municipality" is the constraint membership_one_member,
@@ -512,7 +623,7 @@ class Funder(models.Model):
     class Meta:
         verbose_name = _("funder")
         verbose_name_plural = _("funders")
-        ordering = ["name_ca"]
+        ordering = [catalan("name_ca")]
         constraints = per_language_unique_slug("funder")
 
     def __str__(self):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Event, Funder, Municipality, Network, Organisation, Theme
+from .models import Comarca, Event, Funder, Municipality, Network, Organisation, Theme
 
 LANGUAGE = settings.LANGUAGE_CODE
 
@@ -46,6 +46,7 @@ class StaticPagesSitemap(BilingualSitemap):
         "networks:organisation_list",
         "networks:funder_list",
         "networks:municipality_list",
+        "networks:comarca_list",
         "networks:event_list",
     ]
 
@@ -84,6 +85,7 @@ sitemaps = {
     "organisations": model_sitemap(Organisation.objects.order_by("pk")),
     "funders": model_sitemap(Funder.objects.order_by("pk")),
     "municipalities": MunicipalitySitemap,
+    "comarques": model_sitemap(Comarca.objects.order_by("pk"), 0.5),
     "events": model_sitemap(Event.objects.order_by("pk")),
     "themes": model_sitemap(Theme.objects.order_by("pk"), 0.4),
 }

@@ -4,9 +4,18 @@ Plain dicts built from objects whose relations the view has already prefetched; 
 with ``{% structured_data structured_data %}``. Absolute URLs come from the request.
 """
 
-from django.utils.translation import get_language
+from django.utils.translation import gettext
 
+from .models import Funder, Organisation
 from .places import is_online, physical_place
+
+# A network's JSON-LD names at most this many members (the page lists them all).
+MEMBER_LIMIT = 200
+GOVERNMENT_FUNDERS = {
+    Funder.Kind.LOCAL_GOVERNMENT,
+    Funder.Kind.REGIONAL_GOVERNMENT,
+    Funder.Kind.EUROPEAN_UNION,
+}
 
 
 def _url(request, obj):
@@ -18,11 +27,16 @@ def _clean(data):
     return {key: value for key, value in data.items() if value not in ("", None, [], {})}
 
 
+def _organisation_type(organisation):
+    is_council = getattr(organisation, "kind", None) == Organisation.Kind.PUBLIC_BODY
+    return "GovernmentOrganization" if is_council else "Organization"
+
+
 def organisation_ref(request, organisation):
     """A reference to an organisation or network's own page (also used for plans' owners)."""
     return _clean(
         {
-            "@type": "Organization",
+            "@type": _organisation_type(organisation),
             "name": organisation.name,
             "url": _url(request, organisation),
             "sameAs": organisation.website,
@@ -30,8 +44,33 @@ def organisation_ref(request, organisation):
     )
 
 
+def municipality_ref(request, municipality):
+    return {
+        "@type": "AdministrativeArea",
+        "@id": _url(request, municipality),
+        "name": municipality.name,
+        "url": _url(request, municipality),
+    }
+
+
+def council_ref(request, municipality):
+    """A municipality as a member of a network: its council, which serves the municipality."""
+    return {
+        "@type": "GovernmentOrganization",
+        "name": municipality.name,
+        "url": _url(request, municipality),
+        "areaServed": municipality_ref(request, municipality),
+    }
+
+
 def network(network, request):
-    members = [m.member for m in network.memberships.all() if m.organisation_id]
+    memberships = network.memberships.all()
+    organisations = {m.organisation for m in memberships if m.organisation_id}
+    municipalities = {m.municipality for m in memberships if m.municipality_id}
+    members = [
+        *(organisation_ref(request, o) for o in sorted(organisations, key=lambda o: o.name)),
+        *(council_ref(request, m) for m in sorted(municipalities, key=lambda m: m.name)),
+    ][:MEMBER_LIMIT]
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -42,12 +81,11 @@ def network(network, request):
         "description": network.summary or network.description,
         "sameAs": [network.website] if network.website else [],
         "foundingDate": network.founded_on.isoformat() if network.founded_on else None,
-        "inLanguage": get_language(),
         "parentOrganization": (
             organisation_ref(request, network.parent) if network.parent_id else None
         ),
         "subOrganization": [organisation_ref(request, g) for g in network.working_groups.all()],
-        "member": [organisation_ref(request, member) for member in members],
+        "member": members,
         "knowsAbout": [theme.name for theme in network.themes.all()],
     }
     return _clean(data)
@@ -56,7 +94,7 @@ def network(network, request):
 def organisation(organisation, request):
     data = {
         "@context": "https://schema.org",
-        "@type": "Organization",
+        "@type": _organisation_type(organisation),
         "@id": _url(request, organisation),
         "url": _url(request, organisation),
         "name": organisation.name,
@@ -107,7 +145,8 @@ def event(event, request):
     # "online" recorded has an unknown mode, not an in-person one.
     modes = {(True, True): "Mixed", (False, True): "Online", (True, False): "Offline"}
     mode = modes.get((physical, online))
-    # A date known only to the month or the year is written as ISO 8601 does: 2021-03, 2021.
+    # A date known only to the month or the year is written as ISO 8601 does (reduced
+    # precision): 2021-03, 2021. schema.org's Date is an ISO 8601 date; no day is invented.
     precision = {"year": 4, "month": 7}.get(event.date_precision, 10)
     data = {
         "@context": "https://schema.org",
@@ -123,7 +162,60 @@ def event(event, request):
         "location": locations[0] if len(locations) == 1 else locations,
         "organizer": [organisation_ref(request, o) for o in event.organisers.all()],
         "performer": [organisation_ref(request, o) for o in event.participants.all()],
-        "about": [theme.name for theme in event.themes.all()],
-        "inLanguage": get_language(),
+        "about": [theme_ref(request, theme) for theme in event.themes.all()],
+    }
+    return _clean(data)
+
+
+def theme_ref(request, theme):
+    return {"@type": "DefinedTerm", "name": theme.name, "url": _url(request, theme)}
+
+
+def funder(funder, request):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentOrganization" if funder.kind in GOVERNMENT_FUNDERS else "Organization",
+        "@id": _url(request, funder),
+        "url": _url(request, funder),
+        "name": funder.name,
+        "description": funder.description,
+        "sameAs": [
+            url
+            for url in (
+                funder.website,
+                _url(request, funder.organisation) if funder.organisation_id else "",
+            )
+            if url
+        ],
+    }
+    return _clean(data)
+
+
+def municipality(municipality, request):
+    data = {
+        "@context": "https://schema.org",
+        **municipality_ref(request, municipality),
+        "identifier": [
+            {"@type": "PropertyValue", "propertyID": "INE", "value": municipality.ine_code},
+            {"@type": "PropertyValue", "propertyID": "Idescat", "value": municipality.idescat_code},
+        ],
+        "geo": {
+            "@type": "GeoCoordinates",
+            "latitude": float(municipality.latitude),
+            "longitude": float(municipality.longitude),
+        },
+        "containedInPlace": {"@type": "AdministrativeArea", "name": gettext("Catalonia")},
+    }
+    return _clean(data)
+
+
+def theme(theme, request):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "DefinedTerm",
+        "@id": _url(request, theme),
+        "url": _url(request, theme),
+        "name": theme.name,
+        "description": theme.description,
     }
     return _clean(data)

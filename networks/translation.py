@@ -9,6 +9,7 @@ from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
 from .models import (
+    Comarca,
     Event,
     Funder,
     Funding,
@@ -27,6 +28,12 @@ BOTH = ("ca", "en")
 @register(Theme)
 class ThemeTranslation(TranslationOptions):
     fields = ("name", "slug", "description")
+    required_languages = {lang: ("name", "slug") for lang in BOTH}
+
+
+@register(Comarca)
+class ComarcaTranslation(TranslationOptions):
+    fields = ("name", "slug")
     required_languages = {lang: ("name", "slug") for lang in BOTH}
 
 
@@ -77,6 +84,7 @@ class EventTranslation(TranslationOptions):
 
 
 for model in (
+    Comarca,
     Theme,
     Municipality,
     Organisation,

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import feeds, views
+from . import exports, feeds, geography, views
 
 app_name = "networks"
 
@@ -18,10 +18,17 @@ urlpatterns = [
     path(_("funders/<slug:slug>/"), views.FunderDetailView.as_view(), name="funder_detail"),
     path(_("municipalities/"), views.MunicipalityListView.as_view(), name="municipality_list"),
     path(
+        _("municipalities.geojson"),
+        geography.municipalities_geojson,
+        name="municipality_geojson",
+    ),
+    path(
         _("municipalities/<slug:slug>/"),
         views.MunicipalityDetailView.as_view(),
         name="municipality_detail",
     ),
+    path(_("comarques/"), geography.ComarcaListView.as_view(), name="comarca_list"),
+    path(_("comarques/<slug:slug>/"), geography.ComarcaDetailView.as_view(), name="comarca_detail"),
     path(_("events/"), views.EventListView.as_view(), name="event_list"),
     path(_("events/<slug:slug>/"), views.EventDetailView.as_view(), name="event_detail"),
     path(_("themes/<slug:slug>/"), views.ThemeDetailView.as_view(), name="theme_detail"),
@@ -29,4 +36,22 @@ urlpatterns = [
     # Feeds: one per language, as the language prefix of the URL says.
     path(_("feeds/events.atom"), feeds.EventsFeed(), name="events_feed"),
     path(_("feeds/events.ics"), feeds.events_ical, name="events_ical"),
+    path(_("open-data/"), views.OpenDataView.as_view(), name="open_data"),
+]
+
+# Downloads of each list as the visitor filtered it: <list>/download.csv|json|geojson?<filters>
+urlpatterns += [
+    path(_("networks/download.<str:format>"), exports.view("networks"), name="network_export"),
+    path(
+        _("organisations/download.<str:format>"),
+        exports.view("organisations"),
+        name="organisation_export",
+    ),
+    path(_("funders/download.<str:format>"), exports.view("funders"), name="funder_export"),
+    path(
+        _("municipalities/download.<str:format>"),
+        exports.view("municipalities"),
+        name="municipality_export",
+    ),
+    path(_("events/download.<str:format>"), exports.view("events"), name="event_export"),
 ]

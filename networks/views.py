@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import filters, structured_data
+from . import exports, filters, map_layers, structured_data
+from .collation import catalan, sort_key
 from .dates import event_dates
 from .models import (
+    Comarca,
     Event,
     Funder,
     Funding,
@@ -78,7 +80,7 @@ def by_member(memberships, key=lambda membership: membership.member):
         rows[key(membership)].append(membership)
     return [
         (member, sorted(roles, key=lambda m: (role_order[m.role], m.start_year or 0)))
-        for member, roles in sorted(rows.items(), key=lambda row: str(row[0]).casefold())
+        for member, roles in sorted(rows.items(), key=lambda row: sort_key(row[0]))
     ]
 
 
@@ -86,7 +88,7 @@ class NetworkDetailView(DetailView):
     queryset = Network.objects.select_related("parent", "host").prefetch_related(
         "themes",
         "strategic_lines",
-        Prefetch("working_groups", queryset=Network.objects.order_by("name_ca")),
+        Prefetch("working_groups", queryset=Network.objects.order_by(catalan("name_ca"))),
         Prefetch(
             "memberships",
             queryset=Membership.objects.select_related("organisation", "municipality"),
@@ -102,19 +104,42 @@ class NetworkDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         members = self.object.memberships.all()
+        year_form = YearForm(self.request.GET)
+        year = year_form.cleaned_data["year"] if year_form.is_valid() else None
+        municipal = [m for m in members if m.municipality_id]
+        has_municipal_members = bool(municipal)
+        if year:
+            municipal = [m for m in municipal if m.is_running_in(year)]
         context["organisation_members"] = by_member(m for m in members if m.organisation_id)
-        context["municipality_members"] = by_member(m for m in members if m.municipality_id)
+        context["municipality_members"] = by_member(municipal)
         # Set against the figures the sources give, so nobody takes the list as complete.
         context["recorded_members"] = len(
             {m.member for m in members if m.role == Membership.Role.MEMBER}
         )
         context["structured_data"] = structured_data.network(self.object, self.request)
+        context["year_form"], context["year"] = year_form, year
+        if has_municipal_members:
+            context["map"] = map_layers.membership_map(self.object, year=year)
         return context
+
+
+class YearForm(forms.Form):
+    """``?year=2017``: the municipal members as of that year, from the membership dates."""
+
+    year = forms.IntegerField(
+        label=_("Members in year"), min_value=1900, max_value=2100, required=False
+    )
 
 
 class OrganisationListView(FilteredListView):
     queryset = Organisation.objects.select_related("municipality").prefetch_related("themes")
     filterset_class = filters.OrganisationFilter
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = map_layers.organisation_counts(self.filterset.qs)
+        context["map"] = map_layers.organisation_map(counts)
+        return context
 
 
 class OrganisationDetailView(DetailView):
@@ -151,26 +176,54 @@ class FunderDetailView(DetailView):
         )
     )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.funder(self.object, self.request)
+        return context
+
 
 class MunicipalityListView(FilteredListView):
-    queryset = Municipality.objects.all()
+    """Every municipality, and a map shaded by the chosen network (by default the one with
+    the most municipal members: XMESS), fitted to the chosen comarca or province."""
+
+    queryset = Municipality.objects.select_related("comarca")
     filterset_class = filters.MunicipalityFilter
     paginate_by = 60
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        self.network = self.filterset.chosen_network()
+        if self.network:
+            queryset = queryset.with_memberships_in(self.network)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        network = self.network or Network.objects.with_most_municipalities()
+        if network:
+            region = self.filterset.region()
+            context["map"] = map_layers.membership_map(network, only=region)
+            context["map_network"] = network
+        context["geojson_query"] = context["page_query"]
+        return context
+
 
 class MunicipalityDetailView(DetailView):
-    queryset = Municipality.objects.prefetch_related(
+    queryset = Municipality.objects.select_related("comarca").prefetch_related(
         Prefetch(
             "memberships",
             queryset=Membership.objects.select_related("network").order_by("network__name_ca"),
         ),
-        Prefetch("organisations", queryset=Organisation.objects.order_by("name_ca")),
+        Prefetch("organisations", queryset=Organisation.objects.all()),
         "events",
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["networks"] = by_member(self.object.memberships.all(), key=lambda m: m.network)
+        context["structured_data"] = structured_data.municipality(self.object, self.request)
+        codes = set(self.object.comarca.municipalities.values_list("ine_code", flat=True))
+        context["map"] = map_layers.locator_map(self.object, codes)
         return context
 
 
@@ -199,6 +252,11 @@ class ThemeDetailView(DetailView):
         "networks", "organisations", Prefetch("events", queryset=Event.objects.all())
     )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.theme(self.object, self.request)
+        return context
+
 
 class HomeView(TemplateView):
     template_name = "home.html"
@@ -220,6 +278,15 @@ class HomeView(TemplateView):
         context["themes"] = Theme.objects.all()
         context["networks"] = Network.objects.filter(parent__isnull=True).for_list()[:6]
         return context
+
+
+class OpenDataView(TemplateView):
+    """What can be downloaded and queried, in which formats, and under which licence."""
+
+    template_name = "networks/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**exports.catalogue(self.request), **kwargs)
 
 
 class SearchForm(forms.Form):
@@ -260,6 +327,9 @@ class SearchView(TemplateView):
             Municipality.objects.all,
             None,
             "networks:municipality_list",
+        ),
+        SearchSection(
+            "comarques", _("Comarques"), Comarca.objects.all, None, "networks:comarca_list"
         ),
         SearchSection(
             "events", _("Events"), Event.objects.all, None, "networks:event_list", event_dates

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from actions.models import Action, Axis, Line, Plan, ScheduledYear
 from networks.models import (
+    Comarca,
     EditorProfile,
     Event,
     Funder,
@@ -47,14 +48,32 @@ def make_theme(name=None, name_en=None, **fields):
     return Theme.objects.create(**_names("name", name, name_en, "Tema", fields))
 
 
+def make_comarca(**fields):
+    """The test comarca (code 99, which no real comarca has), or a new one with ``fields``."""
+    if fields:
+        return Comarca.objects.create(**_names("name", None, None, "Comarca", fields))
+    return Comarca.objects.get_or_create(
+        code="99",
+        defaults={
+            "name_ca": "Comarca de prova",
+            "name_en": "Test comarca",
+            "slug_ca": "comarca-de-prova",
+            "slug_en": "test-comarca",
+        },
+    )[0]
+
+
 def make_municipality(name=None, **fields):
     n = next(_serial)
     name = name or f"Poble {n}"
-    code = 90000 + n % 10000
+    # A Catalan province prefix and x8xx, which no real municipality's code has.
+    code = f"{('08', '17', '25', '43')[n // 100 % 4]}8{n % 100:02d}"
+    if "comarca" not in fields:
+        fields["comarca"] = make_comarca()
     return Municipality.objects.create(
         **{
-            "ine_code": f"{code:05d}",
-            "idescat_code": f"{code:05d}0",
+            "ine_code": code,
+            "idescat_code": f"{code}0",
             "name": name,
             "slug": f"{slugify(name)}-{n}",
             "latitude": Decimal("41.5"),

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from actions.models import Action, Line, Plan
-from networks.models import Event, Funder, Municipality, Network, Organisation, Theme
+from networks.models import Comarca, Event, Funder, Municipality, Network, Organisation, Theme
 
 pytestmark = [pytest.mark.browser]
 
@@ -59,6 +59,7 @@ def page_types(language):
             "plan without lines": Plan.objects.filter(lines__isnull=True).first(),
             "line": Line.objects.filter(plan=plan).first(),
             "action": action,
+            "comarca": Comarca.objects.get(code="40"),
         }
         pages = {kind: obj.get_absolute_url() for kind, obj in detail.items()}
         pages.update(
@@ -68,6 +69,11 @@ def page_types(language):
                 "organisation list": reverse("networks:organisation_list"),
                 "funder list": reverse("networks:funder_list"),
                 "municipality list": reverse("networks:municipality_list"),
+                "comarca list": reverse("networks:comarca_list"),
+                "network members in a year": reverse(
+                    "networks:network_detail", kwargs={"slug": detail["network"].slug}
+                )
+                + "?year=2017",
                 "event list": reverse("networks:event_list"),
                 "empty filtered list": reverse("networks:network_list") + "?q=zzzzqqq",
                 "search results": reverse("networks:search") + "?q=cooperatives",

@@ -28,6 +28,14 @@ LISTS = [
     "/ca/no-existeix/",
     "/ca/plans/pla-impuls-ess-2016-2019/cronograma/?line=12&status=not_reported",
     "/en/plans/piess-2021-2023/",
+    "/ca/dades-obertes/",
+    "/en/open-data/",
+    "/api/v1/docs/",
+    "/ca/comarques/",
+    "/ca/comarques/valles-occidental/",
+    "/en/comarques/aran/",
+    "/en/networks/xmess/?year=2017",
+    "/ca/organitzacions/?comarca=barcelones",
 ]
 
 

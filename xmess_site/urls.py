@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from actions.sitemaps import sitemaps as plan_sitemaps
+from networks import api
 from networks import views as public_views
 from networks.health import healthz
 from networks.sitemaps import sitemaps as directory_sitemaps
@@ -17,6 +18,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", public_views.robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", include((api.urlpatterns(), "api"))),
 ]
 
 urlpatterns += i18n_patterns(

@@ -12,6 +12,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 
 from ..imports.admin import ImportMixin
 from ..models import (
+    Comarca,
     EditorProfile,
     Event,
     Funder,
@@ -42,9 +43,25 @@ class ThemeAdmin(TranslatedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+@admin.register(Comarca)
+class ComarcaAdmin(TranslatedAdmin):
+    list_display = ["name", "code", "missing_translations"]
+    search_fields = ["name_ca", "name_en", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+    csv_columns = [
+        ("code", "code"),
+        ("name_ca", "name_ca"),
+        ("name_en", "name_en"),
+        ("slug_ca", "slug_ca"),
+        ("slug_en", "slug_en"),
+    ]
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(XmessAdmin):
-    list_display = ["name", "ine_code", "idescat_code", "latitude", "longitude"]
+    list_display = ["name", "ine_code", "comarca", "province", "latitude", "longitude"]
+    list_filter = ["province", "comarca"]
+    list_select_related = ["comarca"]
     search_fields = ["name", "ine_code", "idescat_code"]
     prepopulated_fields = {"slug": ["name"]}
     csv_columns = [
@@ -52,9 +69,12 @@ class MunicipalityAdmin(XmessAdmin):
         ("idescat_code", "idescat_code"),
         ("name", "name"),
         ("slug", "slug"),
+        ("comarca", "comarca__code"),
+        ("province", "province"),
         ("latitude", "latitude"),
         ("longitude", "longitude"),
     ]
+    csv_select_related = ["comarca"]
 
 
 @admin.register(Organisation)

@@ -1,0 +1,126 @@
+"""Pages about places: the comarques, one comarca, and the municipalities as GeoJSON.
+
+A comarca page summarises what the directory knows there, each list bounded (a comarca can
+hold dozens of municipalities and thousands of organisations): it links to the filtered
+lists for the rest. Plan actions come from the actions app's own template tag, so this app
+never imports it.
+"""
+
+import json
+
+from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView
+
+from . import filters, map_layers, maps
+from .models import Comarca, Event, Municipality, Network, Organisation
+
+LIST_LIMIT = 24
+MUNICIPALITY_LIMIT = 100
+
+
+class ComarcaListView(ListView):
+    def get_queryset(self):
+        return Comarca.objects.in_name_order().annotate(
+            municipality_count=Count("municipalities", distinct=True),
+            member_count=Count(
+                "municipalities",
+                filter=Q(municipalities__memberships__isnull=False),
+                distinct=True,
+            ),
+        )
+
+
+class ComarcaDetailView(DetailView):
+    model = Comarca
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        comarca = self.object
+        municipalities = list(comarca.municipalities.all()[: MUNICIPALITY_LIMIT + 1])
+        network_counts = dict(
+            comarca.municipalities.order_by()
+            .annotate(networks=Count("memberships__network", distinct=True))
+            .filter(networks__gt=0)
+            .values_list("ine_code", "networks")
+        )
+        codes = {m.ine_code for m in municipalities}
+        if len(municipalities) > MUNICIPALITY_LIMIT:
+            codes = set(comarca.municipalities.values_list("ine_code", flat=True))
+        organisations = Organisation.objects.in_comarca(comarca).select_related("municipality")
+        events = Event.objects.filter(municipality__comarca=comarca).select_related("municipality")
+        context.update(
+            municipalities=municipalities[:MUNICIPALITY_LIMIT],
+            municipality_total=len(codes),
+            networks=Network.objects.filter(memberships__municipality__comarca=comarca)
+            .annotate(members_here=Count("memberships__municipality", distinct=True))
+            .order_by("-members_here", *Network._meta.ordering)[:LIST_LIMIT],
+            organisations=organisations[:LIST_LIMIT],
+            organisation_total=organisations.count(),
+            events=events[:6],
+            map=map_layers.comarca_map(comarca, network_counts, codes),
+        )
+        return context
+
+
+def _feature(municipality, geometry, url, spans, network):
+    properties = {
+        "ine_code": municipality.ine_code,
+        "name": municipality.name,
+        "comarca_code": municipality.comarca.code,
+        "comarca": municipality.comarca.name,
+        "province_code": municipality.province,
+        "province": municipality.get_province_display(),
+        "url": url,
+    }
+    if network:
+        span = spans.get(municipality.ine_code)
+        properties.update(
+            network=network.slug_ca,
+            member=span is not None,
+            member_since=span[0] if span else None,
+            member_until=span[1] if span else None,
+        )
+    return {
+        "type": "Feature",
+        "id": municipality.ine_code,
+        "geometry": geometry,
+        "properties": properties,
+    }
+
+
+@require_GET
+def municipalities_geojson(request):
+    """The municipalities of the list, with the same filters, as a GeoJSON download.
+
+    Each feature says its comarca and province and, for the chosen network (by default the
+    one the list's map shows), whether it is a member and since and until when.
+    """
+    filterset = filters.MunicipalityFilter(
+        request.GET or None,
+        queryset=Municipality.objects.select_related("comarca"),
+        request=request,
+    )
+    if request.GET and not filterset.is_valid():
+        errors = {name: [str(e) for e in field] for name, field in filterset.form.errors.items()}
+        return JsonResponse(
+            {"error": _("Some filters were not understood."), "fields": errors}, status=400
+        )
+    network = filterset.chosen_network() or Network.objects.with_most_municipalities()
+    spans = map_layers.membership_spans(network) if network else {}
+    geometries = maps.geojson_geometries()
+    base = request.build_absolute_uri("/")[:-1]
+    features = [
+        _feature(m, geometries.get(m.ine_code), base + m.get_absolute_url(), spans, network)
+        for m in filterset.qs
+    ]
+    body = json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="municipalities.geojson"'
+    return response

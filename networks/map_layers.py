@@ -1,0 +1,184 @@
+"""What each page's map shows: which municipalities are shaded, what their accessible names
+say (so the colour is never the only way to know), the title and the legend. maps.py draws.
+
+Each builder runs at most one query of its own; names and slugs come from the cached index.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from . import maps
+from .models import Membership
+
+# Organisations per municipality: the lower bound of each class, and its CSS class.
+ORGANISATION_CLASSES = [(1, "c1"), (2, "c2"), (5, "c3"), (10, "c4"), (25, "c5")]
+
+
+@dataclass
+class MapFigure:
+    key: str
+    title: str
+    svg: str
+    legend: list = field(default_factory=list)  # [(CSS class, text)]
+    rows: list = field(default_factory=list)  # [(URL, text)]: the shaded ones, in words
+    credit: str = maps.CREDIT
+    small: bool = False  # a locator beside the text, not the page's main figure
+
+
+def text_rows(names):
+    """[(URL, accessible name)] in Catalan order of the municipality names."""
+    index = maps.municipality_index()
+    url = reverse("networks:municipality_detail", kwargs={"slug": "SLUG"})
+    return [
+        (url.replace("SLUG", slug), names[code])
+        for code, (_n, slug) in index.items()
+        if code in names
+    ]
+
+
+def short_name(network):
+    return network.acronym or network.name
+
+
+def membership_spans(network, year=None):
+    """{INE code: (first known start year or None, last end year or None)} of the network's
+    member municipalities, in ``year`` when given (from the membership dates)."""
+    memberships = Membership.objects.filter(network=network, municipality__isnull=False)
+    if year:
+        memberships = memberships.as_of(year)
+    spans = {}
+    for code, start, end in memberships.order_by().values_list(
+        "municipality__ine_code", "start_year", "end_year"
+    ):
+        spans.setdefault(code, []).append((start, end))
+    result = {}
+    for code, rows in spans.items():
+        starts = [start for start, _end in rows if start]
+        open_ended = any(end is None for _start, end in rows)
+        last = None if open_ended else max(end for _start, end in rows)
+        result[code] = (min(starts) if starts else None, last)
+    return result
+
+
+def member_label(name, network, span):
+    start, end = span
+    values = {"name": name, "network": short_name(network), "start": start, "end": end}
+    if start and end:
+        return _("%(name)s: in %(network)s from %(start)s to %(end)s") % values
+    if start:
+        return _("%(name)s: in %(network)s since %(start)s") % values
+    return _("%(name)s: in %(network)s, years not recorded") % values
+
+
+def membership_map(network, *, year=None, only=None, key="map"):
+    """Every municipality (or those in ``only``), shaded when a member of ``network``."""
+    spans = membership_spans(network, year)
+    index = maps.municipality_index()
+    shown = [code for code in spans if code in index and (only is None or code in only)]
+    if year:
+        title = _("Municipalities in %(network)s in %(year)s") % {
+            "network": short_name(network),
+            "year": year,
+        }
+    else:
+        title = _("Municipalities in %(network)s") % {"network": short_name(network)}
+    names = {code: member_label(index[code][0], network, spans[code]) for code in shown}
+    svg = maps.render(label=title, classes=dict.fromkeys(shown, "on"), names=names, only=only)
+    legend = [
+        (
+            "on",
+            ngettext(
+                "In %(network)s (%(count)s municipality)",
+                "In %(network)s (%(count)s municipalities)",
+                len(shown),
+            )
+            % {"network": short_name(network), "count": len(shown)},
+        ),
+        ("", _("Not in it")),
+    ]
+    return MapFigure(key, title, svg, legend, text_rows(names))
+
+
+def organisation_class(count):
+    css = ""
+    for lower, name in ORGANISATION_CLASSES:
+        if count >= lower:
+            css = name
+    return css
+
+
+def class_label(position):
+    lower = ORGANISATION_CLASSES[position][0]
+    if position + 1 == len(ORGANISATION_CLASSES):
+        return _("%(lower)s or more organisations") % {"lower": lower}
+    upper = ORGANISATION_CLASSES[position + 1][0] - 1
+    if upper == lower:
+        return ngettext("%(count)s organisation", "%(count)s organisations", lower) % {
+            "count": lower
+        }
+    return _("%(lower)s to %(upper)s organisations") % {"lower": lower, "upper": upper}
+
+
+def organisation_counts(organisations):
+    """[(INE code, count)] of the organisations in the queryset, by municipality."""
+    rows = (
+        organisations.order_by()
+        .filter(municipality__isnull=False)
+        .values("municipality__ine_code")
+        .annotate(count=Count("pk", distinct=True))
+        .values_list("municipality__ine_code", "count")
+    )
+    return dict(rows)
+
+
+def organisation_map(counts, key="map"):
+    """A choropleth of organisations per municipality: ``counts`` is {INE code: count}."""
+    index = maps.municipality_index()
+    title = _("Organisations per municipality")
+    names = {
+        code: ngettext(
+            "%(name)s: %(count)s organisation", "%(name)s: %(count)s organisations", count
+        )
+        % {"name": index[code][0], "count": count}
+        for code, count in counts.items()
+        if code in index
+    }
+    classes = {code: organisation_class(count) for code, count in counts.items()}
+    highest = max(counts.values(), default=0)
+    legend = [("", _("None"))] + [
+        (css, class_label(position))
+        for position, (lower, css) in enumerate(ORGANISATION_CLASSES)
+        if lower <= highest
+    ]
+    svg = maps.render(label=title, classes=classes, names=names)
+    return MapFigure(key, title, svg, legend, text_rows(names))
+
+
+def comarca_map(comarca, network_counts, codes, key="map"):
+    """A comarca's municipalities, shaded when they belong to at least one network."""
+    index = maps.municipality_index()
+    title = _("Municipalities of %(comarca)s") % {"comarca": comarca.name}
+    names = {
+        code: ngettext("%(name)s: in %(count)s network", "%(name)s: in %(count)s networks", count)
+        % {"name": index[code][0], "count": count}
+        for code, count in network_counts.items()
+        if code in index
+    }
+    svg = maps.render(
+        label=title, classes=dict.fromkeys(network_counts, "on"), names=names, only=codes
+    )
+    legend = [("on", _("In at least one network")), ("", _("In no network recorded here"))]
+    return MapFigure(key, title, svg, legend, text_rows(names))
+
+
+def locator_map(municipality, codes, key="map"):
+    """A municipality among the others of its comarca."""
+    values = {"name": municipality.name, "comarca": municipality.comarca.name}
+    title = _("%(name)s in %(comarca)s") % values
+    svg = maps.render(label=title, only=codes, highlight=municipality.ine_code)
+    legend = [("here", municipality.name), ("", _("Other municipalities of %(comarca)s") % values)]
+    return MapFigure(key, title, svg, legend, small=True)

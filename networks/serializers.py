@@ -1,0 +1,333 @@
+"""The API's representation of directory entries (also what the JSON and GeoJSON exports write).
+
+Every translated field is given in both languages (``{"ca": …, "en": …}``, ``null`` where a
+language has no text), every choice as its stable code beside its label in both languages,
+and every entry with the URL of its page in each language. Related entries are ids, or a
+small reference when a reader needs the name to make sense of the row (themes, municipality).
+
+Serializers read only what the view's queryset selected and prefetched (see
+``networks/api.py``): nothing here runs a query per row.
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import (
+    Event,
+    Funder,
+    Funding,
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    StrategicLine,
+    Theme,
+)
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def per_language(schema):
+    return {
+        "type": "object",
+        "properties": {code: schema for code in LANGUAGE_CODES},
+        "required": LANGUAGE_CODES,
+    }
+
+
+TEXT_SCHEMA = per_language({"type": "string", "nullable": True})
+URL_SCHEMA = per_language({"type": "string", "format": "uri"})
+
+
+@extend_schema_field(TEXT_SCHEMA)
+class TranslatedField(serializers.Field):
+    """``name`` -> ``{"ca": obj.name_ca, "en": obj.name_en}`` (no fallback between languages)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return {code: getattr(obj, f"{self.field_name}_{code}") or None for code in LANGUAGE_CODES}
+
+
+@extend_schema_field(per_language({"type": "string"}))
+class ChoiceLabelField(serializers.Field):
+    """The label of a choice in each language; the code itself is the field of the same name."""
+
+    def __init__(self, choice_field, **kwargs):
+        self.choice_field = choice_field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        field = obj._meta.get_field(self.choice_field)
+        value = getattr(obj, self.choice_field)
+        labels = dict(field.flatchoices)
+        if value not in labels:
+            return dict.fromkeys(LANGUAGE_CODES, "")
+        result = {}
+        for code in LANGUAGE_CODES:
+            with translation.override(code):
+                result[code] = str(labels[value])
+        return result
+
+
+def page_urls(obj, request):
+    """The absolute URL of the object's page in each language."""
+    urls = {}
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            path = obj.get_absolute_url()
+        urls[code] = request.build_absolute_uri(path) if request else path
+    return urls
+
+
+@extend_schema_field(URL_SCHEMA)
+class PageURLField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return page_urls(obj, self.context.get("request"))
+
+
+class ThemeRefSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+
+    class Meta:
+        model = Theme
+        fields = ["id", "name"]
+
+
+class MunicipalityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["id", "ine_code", "name"]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+    slug = TranslatedField()
+    description = TranslatedField()
+    url = PageURLField()
+
+    class Meta:
+        model = Theme
+        fields = ["id", "name", "slug", "description", "url"]
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    url = PageURLField()
+
+    class Meta:
+        model = Municipality
+        fields = [
+            "id",
+            "ine_code",
+            "idescat_code",
+            "name",
+            "slug",
+            "latitude",
+            "longitude",
+            "url",
+        ]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+    slug = TranslatedField()
+    kind_label = ChoiceLabelField("kind")
+    description = TranslatedField()
+    municipality = MunicipalityRefSerializer(allow_null=True)
+    themes = ThemeRefSerializer(many=True)
+    url = PageURLField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "kind_label",
+            "description",
+            "website",
+            "municipality",
+            "parent",
+            "themes",
+            "url",
+        ]
+
+
+class StrategicLineSerializer(serializers.ModelSerializer):
+    title = TranslatedField()
+    description = TranslatedField()
+
+    class Meta:
+        model = StrategicLine
+        fields = ["number", "title", "description"]
+
+
+class WorkingGroupSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+    url = PageURLField()
+
+    class Meta:
+        model = Network
+        fields = ["id", "name", "url"]
+
+
+class NetworkSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+    slug = TranslatedField()
+    kind_label = ChoiceLabelField("kind")
+    scope_label = ChoiceLabelField("scope")
+    summary = TranslatedField()
+    description = TranslatedField()
+    themes = ThemeRefSerializer(many=True)
+    working_groups = WorkingGroupSerializer(many=True, label=_("working groups"))
+    strategic_lines = StrategicLineSerializer(many=True, label=_("strategic lines"))
+    url = PageURLField()
+
+    class Meta:
+        model = Network
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "acronym",
+            "kind",
+            "kind_label",
+            "scope",
+            "scope_label",
+            "summary",
+            "description",
+            "website",
+            "social_handle",
+            "founded_on",
+            "parent",
+            "host",
+            "themes",
+            "working_groups",
+            "strategic_lines",
+            "url",
+        ]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    role_label = ChoiceLabelField("role")
+    note = TranslatedField()
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "network",
+            "organisation",
+            "municipality",
+            "role",
+            "role_label",
+            "start_year",
+            "end_year",
+            "note",
+        ]
+
+
+class FunderSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+    slug = TranslatedField()
+    kind_label = ChoiceLabelField("kind")
+    description = TranslatedField()
+    url = PageURLField()
+
+    class Meta:
+        model = Funder
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "kind_label",
+            "description",
+            "website",
+            "organisation",
+            "url",
+        ]
+
+
+class FundingSerializer(serializers.ModelSerializer):
+    project = TranslatedField()
+    description = TranslatedField()
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=True, allow_null=True
+    )
+
+    class Meta:
+        model = Funding
+        fields = [
+            "id",
+            "funder",
+            "project",
+            "network",
+            "organisation",
+            "event",
+            "description",
+            "start_year",
+            "end_year",
+            "agreements",
+            "amount",
+        ]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PartialDateField(serializers.Field):
+    """The start date no more precisely than it is known: "2021-03-18", "2021-03" or "2021"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event):
+        iso = event.start_date.isoformat()
+        return {"year": iso[:4], "month": iso[:7]}.get(event.date_precision, iso)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    title = TranslatedField()
+    slug = TranslatedField()
+    date = PartialDateField(
+        label=_("date as known"),
+        help_text="The start date as precisely as it is known (YYYY-MM-DD, YYYY-MM or YYYY).",
+    )
+    date_precision_label = ChoiceLabelField("date_precision")
+    place = TranslatedField()
+    description = TranslatedField()
+    municipality = MunicipalityRefSerializer(allow_null=True)
+    themes = ThemeRefSerializer(many=True)
+    url = PageURLField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "date",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "date_precision_label",
+            "place",
+            "online",
+            "municipality",
+            "description",
+            "recording_url",
+            "organisers",
+            "networks",
+            "themes",
+            "url",
+        ]
