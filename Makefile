@@ -5,11 +5,14 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 # The PostgreSQL run of the suite; pytest-django creates and drops test_xmess.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/xmess
+# The PostgreSQL run also caches in Redis (the tests empty this Redis database).
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/3
 # Settings for the production-settings checks (never used to serve anything).
 DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(date +%s%N)-0123456789abcdefghijklmnopqrstuvwxyz \
               ALLOWED_HOSTS=xarxaess.example
 
-.PHONY: install messages run test check lint pytest pytest-postgres system-packages benchmark benchmark-api clean
+.PHONY: install messages run test check lint pytest pytest-postgres system-packages benchmark \
+        benchmark-api loadtest clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
@@ -24,11 +27,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 # gettext compiles the translations; Debian's chromium runs the browser tests; npm fetches
-# axe-core for the accessibility test.
+# axe-core for the accessibility test; wrk loads the server in `make loadtest`.
 system-packages:
-	@command -v msgfmt >/dev/null && command -v chromium >/dev/null && command -v npm >/dev/null || { \
-	  (apt-get update -qq && apt-get install -y -qq gettext chromium npm) >/dev/null \
-	  || echo "Could not install gettext/chromium/npm: install them with your package manager."; }
+	@command -v msgfmt >/dev/null && command -v chromium >/dev/null && command -v npm >/dev/null \
+	  && command -v wrk >/dev/null || { \
+	  (apt-get update -qq && apt-get install -y -qq gettext chromium npm wrk) >/dev/null \
+	  || echo "Could not install gettext/chromium/npm/wrk: install them with your package manager."; }
 
 # Test-only JavaScript (axe-core), pinned by package-lock.json, into the git-ignored node_modules/.
 node_modules/.installed: package.json package-lock.json | system-packages
@@ -55,12 +59,16 @@ check: messages
 pytest: messages node_modules/.installed
 	$(BIN)/pytest
 
-# On CI the PostgreSQL run is mandatory; elsewhere it runs when a server answers.
+# On CI the PostgreSQL run, with Redis as the cache, is mandatory; elsewhere it runs when
+# both servers answer.
 pytest-postgres: messages node_modules/.installed
-	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \
-	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is required on CI ($(PG_TEST_URL))."; exit 1; \
-	else echo "No PostgreSQL at $(PG_TEST_URL): skipped the PostgreSQL run."; fi
+	@if ! $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  if [ "$$CI" = "true" ]; then echo "PostgreSQL is required on CI ($(PG_TEST_URL))."; exit 1; fi; \
+	  echo "No PostgreSQL at $(PG_TEST_URL): skipped the PostgreSQL run."; \
+	elif ! $(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_TEST_URL)', socket_connect_timeout=3).ping()" 2>/dev/null; then \
+	  if [ "$$CI" = "true" ]; then echo "Redis is required on CI ($(REDIS_TEST_URL))."; exit 1; fi; \
+	  echo "No Redis at $(REDIS_TEST_URL): skipped the PostgreSQL and Redis run."; \
+	else DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) REDIS_TEST_URL=$(REDIS_TEST_URL) $(BIN)/pytest; fi
 
 test: lint check pytest pytest-postgres
 
@@ -75,6 +83,15 @@ benchmark: messages
 benchmark-api: messages
 	DEBUG=false SECRET_KEY=benchmark-only SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	  WHITENOISE_USE_FINDERS=true ALLOWED_HOSTS=testserver $(BIN)/python -m tests.benchmark_api
+
+# The production server (gunicorn, PostgreSQL, Redis) under load at SCALE organisations of
+# sample data (made once, kept): per page, one client and then 64 connections with wrk.
+SCALE ?= 100000
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xmess_bench
+LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/4
+loadtest: messages system-packages
+	DATABASE_URL=$(LOADTEST_DATABASE_URL) REDIS_URL=$(LOADTEST_REDIS_URL) \
+	  $(BIN)/python -m tests.loadtest --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules

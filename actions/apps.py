@@ -12,12 +12,18 @@ class ActionsConfig(AppConfig):
         # Adds plans and actions to the directory's pages (networks/extensions.py) and to
         # its search page (networks/search.py: register_section) and its API
         # (networks/api.py: router).
+        from networks import caching, sample_data
+
         from . import api, search
+        from .sample_data import PlansSampleData
         from .sections import register_sections
 
         register_sections()
         search.register()
         api.register()
+        # Changes to plans invalidate cached pages; sample data includes plans.
+        caching.watch(self)
+        sample_data.register(PlansSampleData())
         # "Action_networks object (3)" reads as its action and network.
         from networks.links import name_links
 

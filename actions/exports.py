@@ -8,16 +8,22 @@ computer's legacy code page and mangles every accent ("polítiques" becomes "pol
 with it Excel, LibreOffice and Numbers all read UTF-8, and Python reads it with
 ``encoding="utf-8-sig"``. Text that a spreadsheet would run as a formula is prefixed with an
 apostrophe (CSV injection).
+
+Both are streamed (the whole timeline of a large plan is a download of megabytes): rows are
+read in chunks and written as they come, in the language asked for, which the generator
+activates itself because it runs after the view has returned.
 """
 
-import io
 import json
 
-from django.http import HttpResponse
-from django.utils.translation import get_language
+from django.http import StreamingHttpResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from networks.spreadsheets import write_csv
+from networks.spreadsheets import csv_lines
+
+# Rows read from the database at a time: a plan of 10,000 action-years never sits in memory.
+CHUNK = 1000
 
 COLUMNS = [
     ("plan", _("Plan")),
@@ -47,33 +53,50 @@ def export_rows(scheduled_years):
         }
 
 
-def csv_response(scheduled_years, filename):
-    buffer = io.StringIO()
-    write_csv(
-        buffer,
-        [label for _key, label in COLUMNS],
-        ([row[key] for key, _label in COLUMNS] for row in export_rows(scheduled_years)),
-        bom=True,
+def _in_language(language, lines):
+    with translation.override(language):
+        yield from lines
+
+
+def csv_response(scheduled_years, filename, language):
+    header = [label for _key, label in COLUMNS]
+    rows = (
+        [row[key] for key, _label in COLUMNS]
+        for row in export_rows(scheduled_years.iterator(chunk_size=CHUNK))
     )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _in_language(language, csv_lines(header, rows, bom=True)),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response["Content-Language"] = get_language()
+    response["Content-Language"] = language
     return response
 
 
-def json_response(scheduled_years, *, plan, filters, url, filename):
-    document = {
-        "plan": {"name": plan.name, "start_year": plan.start_year, "end_year": plan.end_year},
-        "language": get_language(),
-        "url": url,
-        "filters": filters,
-        "columns": {key: str(label) for key, label in COLUMNS},
-        "rows": list(export_rows(scheduled_years)),
-    }
-    response = HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=2),
+def _json_lines(scheduled_years, head):
+    """The JSON document, written piece by piece: the head, then one row at a time."""
+    opening = json.dumps({**head, "rows": []}, ensure_ascii=False, indent=2)
+    yield opening.removesuffix("[]\n}").removesuffix("[]}").rstrip() + " [\n"
+    separator = ""
+    for row in export_rows(scheduled_years.iterator(chunk_size=CHUNK)):
+        yield separator + json.dumps(row, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def json_response(scheduled_years, *, plan, filters, url, filename, language):
+    with translation.override(language):
+        head = {
+            "plan": {"name": plan.name, "start_year": plan.start_year, "end_year": plan.end_year},
+            "language": language,
+            "url": url,
+            "filters": filters,
+            "columns": {key: str(label) for key, label in COLUMNS},
+        }
+    response = StreamingHttpResponse(
+        _in_language(language, _json_lines(scheduled_years, head)),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'inline; filename="{filename}.json"'
-    response["Content-Language"] = get_language()
+    response["Content-Language"] = language
     return response

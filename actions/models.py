@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import Lag
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from networks.models import (
     Municipality,
     Network,
     Organisation,
+    modified_field,
     per_language_unique_slug,
 )
 from networks.periods import end_after_start, validate_period
@@ -132,6 +133,8 @@ class Plan(models.Model):
         related_name="successor",
     )
 
+    modified = modified_field()
+
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -237,6 +240,8 @@ class Line(models.Model):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
 
+    modified = modified_field()
+
     objects = LineQuerySet.as_manager()
 
     class Meta:
@@ -270,9 +275,11 @@ class Line(models.Model):
 class ActionQuerySet(models.QuerySet):
     def concerning_municipality(self, municipality):
         """Actions linked to the municipality, or belonging to a plan that covers it."""
-        return self.filter(
-            Q(municipalities=municipality) | Q(line__plan__municipality=municipality)
-        ).distinct()
+        # Exists() rather than a JOIN and DISTINCT: no duplicate rows to remove at scale.
+        named = Action.municipalities.through.objects.filter(
+            action=OuterRef("pk"), municipality=municipality
+        )
+        return self.filter(Exists(named) | Q(line__plan__municipality=municipality))
 
     def concerning_comarca(self, comarca):
         """Actions linked to a municipality of the comarca, or in a plan that covers one."""
@@ -307,6 +314,8 @@ class Action(models.Model):
         blank=True,
         related_name="plan_actions",
     )
+
+    modified = modified_field()
 
     objects = ActionQuerySet.as_manager()
 

@@ -7,28 +7,47 @@ runs one query, as the prefetch it replaces did, so the pages' query counts don'
 
 from collections import defaultdict
 
+from networks.caching import cached_by_version
 from networks.extensions import register
+from networks.pagination import preview
 
-from .models import Action, Plan
+from .models import Action, Plan, ScheduledYear
+
+# A municipality covered by a plan of 2,000 actions, or a network named by hundreds of them,
+# shows this many actions and a summary of the rest (per year, and links to the timelines).
+SHOWN_ACTIONS = 40
 
 
 def home_stats(request, obj):
-    return {"plan_count": Plan.objects.count()}
+    # Counted once per content version, like the directory's own counts (networks/caching.py).
+    return {"plan_count": cached_by_version("home-plan-count", Plan.objects.count)}
 
 
 def plan_actions(request, obj):
-    """The actions that name this network or organisation."""
-    return {"plan_actions": list(obj.plan_actions.select_related("line__plan").order_by())}
+    """The actions that name this network or organisation (the first ones, and how many)."""
+    actions = obj.plan_actions.select_related("line__plan").order_by(
+        "line__plan", "line__number", "position"
+    )
+    return {"plan_actions": preview(actions, SHOWN_ACTIONS)}
 
 
 def municipality_actions(request, obj):
-    actions = (
-        Action.objects.concerning_municipality(obj)
-        .select_related("line__plan")
+    """Every year's progress, and the latest actions year by year (a bounded number)."""
+    actions = Action.objects.concerning_municipality(obj)
+    progress = ScheduledYear.objects.filter(action__in=actions).progress_by_year()
+    shown = preview(
+        actions.select_related("line__plan")
         .prefetch_related("scheduled_years")
+        .order_by("-line__plan__start_year", "line__plan", "line__number", "position"),
+        SHOWN_ACTIONS,
     )
-    by_year, unscheduled = actions_by_year(actions)
-    return {"actions_by_year": by_year, "unscheduled_actions": unscheduled}
+    by_year, unscheduled = actions_by_year(shown.rows)
+    return {
+        "actions_by_year": by_year,
+        "unscheduled_actions": unscheduled,
+        "year_progress": sorted(progress.items()),
+        "shown_actions": shown,
+    }
 
 
 COMARCA_ACTION_LIMIT = 10

@@ -38,4 +38,6 @@ class ScheduledYearTranslation(TranslationOptions):
 
 
 for model in (Plan, Axis, Line, Action, ScheduledYear):
-    register_history(model, m2m_fields=list(model._meta.many_to_many))
+    # ``modified`` changes on every save: in the history it would only be noise.
+    excluded = [f.name for f in model._meta.fields if f.name == "modified"]
+    register_history(model, m2m_fields=list(model._meta.many_to_many), excluded_fields=excluded)

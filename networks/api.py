@@ -32,6 +32,7 @@ from rest_framework.routers import DefaultRouter
 from . import filters
 from . import serializers as api
 from .models import (
+    Comarca,
     Event,
     Funder,
     Funding,
@@ -182,7 +183,9 @@ class NetworkViewSet(ReadOnlyViewSet):
 
 @documented("organisations")
 class OrganisationViewSet(ReadOnlyViewSet):
-    queryset = Organisation.objects.select_related("municipality").prefetch_related("themes")
+    queryset = Organisation.objects.select_related("municipality__comarca").prefetch_related(
+        "themes"
+    )
     serializer_class = api.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
 
@@ -216,9 +219,18 @@ class FundingViewSet(ReadOnlyViewSet):
 
 @documented("municipalities")
 class MunicipalityViewSet(ReadOnlyViewSet):
-    queryset = Municipality.objects.all()
+    queryset = Municipality.objects.select_related("comarca")
     serializer_class = api.MunicipalitySerializer
     filterset_class = filters.MunicipalityFilter
+
+
+@documented("comarques")
+class ComarcaViewSet(ReadOnlyViewSet):
+    """Catalonia's comarques (counties), with their provinces and number of municipalities."""
+
+    queryset = Comarca.objects.with_places()
+    serializer_class = api.ComarcaSerializer
+    filterset_class = filters.ComarcaFilter
 
 
 @documented("themes")
@@ -235,10 +247,14 @@ extend_schema_field(OpenApiTypes.INT)(filters.EventFilter.base_filters["year"])
 
 @documented("events")
 class EventViewSet(ReadOnlyViewSet):
-    queryset = Event.objects.for_list().prefetch_related(
-        Prefetch("organisers", queryset=Organisation.objects.only("id")),
-        Prefetch("networks", queryset=Network.objects.only("id")),
-        "themes",
+    queryset = (
+        Event.objects.for_list()
+        .select_related("municipality__comarca")
+        .prefetch_related(
+            Prefetch("organisers", queryset=Organisation.objects.only("id")),
+            Prefetch("networks", queryset=Network.objects.only("id")),
+            "themes",
+        )
     )
     serializer_class = api.EventSerializer
     filterset_class = filters.EventFilter
@@ -252,6 +268,7 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("funders", FunderViewSet, basename="funder")
 router.register("fundings", FundingViewSet, basename="funding")
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
+router.register("comarques", ComarcaViewSet, basename="comarca")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("events", EventViewSet, basename="event")
 

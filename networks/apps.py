@@ -11,9 +11,10 @@ class NetworksConfig(AppConfig):
     def ready(self):
         # Connects the security log's receivers (logins, failures, lockouts), and the maps'
         # (a saved municipality drops the cached name index, in commands too).
-        from . import maps, security  # noqa: F401
+        from . import caching, maps, security  # noqa: F401
         from .links import name_links
 
+        caching.watch(self)
         name_links(self)
         # django-axes names its app "Axes" in every language; staff read what it holds.
         from django.apps import apps

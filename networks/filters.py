@@ -4,8 +4,10 @@ An unknown value makes that filter invalid: it is ignored and the form says so."
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from .lookups import EntryFilter, municipality_by_name, network_by_name
 from .models import (
     Comarca,
     Event,
@@ -22,16 +24,6 @@ from .models import (
 
 def theme_choices():
     return [(slug, name) for slug, name in Theme.objects.values_list("slug_ca", "name")]
-
-
-def member_municipality_choices():
-    rows = Municipality.objects.in_networks().values_list("slug", "name")
-    return list(rows)
-
-
-def municipal_network_choices():
-    networks = Network.objects.filter(memberships__municipality__isnull=False).distinct()
-    return [(slug, name) for slug, name in networks.values_list("slug_ca", "name")]
 
 
 def comarca_choices():
@@ -73,15 +65,27 @@ class SearchFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
 
+    def filter_queryset(self, queryset):
+        # The search ranks a bounded number of matches (search.py): it comes last, so that
+        # it ranks among rows the other filters kept.
+        fields = self.form.cleaned_data
+        for name, value in fields.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, fields.get("q", ""))
+
 
 class ThemeFilterMixin(django_filters.FilterSet):
     theme = django_filters.ChoiceFilter(
-        label=_("Theme"),
-        choices=theme_choices,
-        field_name="themes__slug_ca",
-        empty_label=_("Any theme"),
-        distinct=True,
+        label=_("Theme"), choices=theme_choices, method="filter_theme", empty_label=_("Any theme")
     )
+
+    def filter_theme(self, queryset, name, value):
+        # Exists() rather than a JOIN and DISTINCT: the list stays in its indexed order.
+        through = queryset.model.themes.through
+        column = queryset.model._meta.model_name
+        links = through.objects.filter(**{column: OuterRef("pk"), "theme__slug_ca": value})
+        return queryset.filter(Exists(links))
 
 
 class NetworkFilter(
@@ -93,12 +97,10 @@ class NetworkFilter(
     scope = django_filters.ChoiceFilter(
         label=_("Scope"), choices=Network.Scope.choices, empty_label=_("Any scope")
     )
-    municipality = django_filters.ChoiceFilter(
+    municipality = EntryFilter(
         label=_("Has members in"),
-        choices=member_municipality_choices,
-        field_name="memberships__municipality__slug",
-        empty_label=_("Any municipality"),
-        distinct=True,
+        related=(Membership, "network", "municipality"),
+        resolve=municipality_by_name,
     )
 
     class Meta:
@@ -110,10 +112,18 @@ class OrganisationFilter(SearchFilterSet, ThemeFilterMixin, geography_filters("m
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Organisation.Kind.choices, empty_label=_("Any kind")
     )
+    municipality = EntryFilter(
+        label=_("Based in"), field_name="municipality", resolve=municipality_by_name
+    )
+    network = EntryFilter(
+        label=_("Member of"),
+        related=(Membership, "organisation", "network"),
+        resolve=network_by_name,
+    )
 
     class Meta:
         model = Organisation
-        fields = ["q", "kind", "theme", "comarca", "province"]
+        fields = ["q", "kind", "theme", "municipality", "network", "comarca", "province"]
 
 
 class FunderFilter(SearchFilterSet):
@@ -127,12 +137,10 @@ class FunderFilter(SearchFilterSet):
 
 
 class MunicipalityFilter(SearchFilterSet, geography_filters()):
-    network = django_filters.ChoiceFilter(
+    network = EntryFilter(
         label=_("Member of"),
-        choices=municipal_network_choices,
-        field_name="memberships__network__slug_ca",
-        empty_label=_("Any or none"),
-        distinct=True,
+        related=(Membership, "municipality", "network"),
+        resolve=network_by_name,
     )
 
     class Meta:
@@ -168,10 +176,18 @@ class EventFilter(SearchFilterSet, ThemeFilterMixin, geography_filters("municipa
         field_name="start_date__year",
         empty_label=_("Any year"),
     )
+    municipality = EntryFilter(
+        label=_("Held in"), field_name="municipality", resolve=municipality_by_name
+    )
+    network = EntryFilter(
+        label=_("Network involved"),
+        related=(Event.networks.through, "event", "network"),
+        resolve=network_by_name,
+    )
 
     class Meta:
         model = Event
-        fields = ["q", "year", "theme", "comarca", "province"]
+        fields = ["q", "year", "theme", "municipality", "network", "comarca", "province"]
 
 
 class ThemeFilter(SearchFilterSet):
@@ -180,6 +196,26 @@ class ThemeFilter(SearchFilterSet):
     class Meta:
         model = Theme
         fields = ["q"]
+
+
+class ComarcaFilter(SearchFilterSet):
+    """The comarques page is one short table; the API searches them and picks a province."""
+
+    province = django_filters.ChoiceFilter(
+        label=_("Province"),
+        choices=Province.choices,
+        method="filter_province",
+        empty_label=_("Any province"),
+    )
+
+    class Meta:
+        model = Comarca
+        fields = ["q", "province"]
+
+    def filter_province(self, queryset, name, value):
+        # EXISTS, not a join: a join would repeat each comarca once per municipality there.
+        in_province = Municipality.objects.filter(comarca=OuterRef("pk"), province=value)
+        return queryset.filter(Exists(in_province))
 
 
 # --- Filters of the API's lists that have no page of their own -------------------------------

@@ -6,9 +6,16 @@ front of the stemmer, created by migration 0003), so "agora" finds "Àgora" and 
 finds "Cooperatives". Catalan columns are read with ``xmess_ca``, English ones with
 ``xmess_en``; names weigh A, other text B. The query is parsed in both configurations
 (websearch syntax: quotes, ``or``, ``-word``) and OR-ed, and results are ranked with
-``SearchRank``. The vector is an expression (no stored column to keep in sync): migration
-0003 builds a GIN index on exactly the expression that ``document()`` returns, and a test
-checks with EXPLAIN that the planner uses it.
+``SearchRank``. The vector is stored: migration 0006 adds a ``search_vector`` column that
+PostgreSQL generates from exactly the expression ``document()`` returns, with a GIN index (a
+test checks with EXPLAIN that the planner uses it), so nothing re-parses a row's text.
+
+At scale a common word matches most rows ("economia" matches all 100,000 organisations):
+ranking every match costs seconds. Ranking is bounded instead: the first ``MAX_RANKED``
+matches PostgreSQL finds are the candidates, and only those are ranked (every match, when
+there are fewer). A visitor with more matches than that is told so and refines the search
+(networks/pagination.py); the best of a common word's matches, its name matches, are
+plentiful among any 2,000 of them.
 
 SQLite has no stemming: a ``xmess_fold()`` SQL function (registered on every new
 connection) casefolds, strips accents and turns punctuation into spaces; each word of the
@@ -33,6 +40,9 @@ CONFIGS = {"ca": "xmess_ca", "en": "xmess_en"}
 SIMPLE_CONFIG = "xmess_simple"
 # Long enough for any real query; longer input is cut rather than refused.
 MAX_QUERY_LENGTH = 200
+# The most matches that are ranked (and counted) for one search: enough for any page a
+# visitor reads, small enough to rank in a few milliseconds.
+MAX_RANKED = 2000
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Catalan and English plural and gender endings and English verb endings, longest first
 # ("repairing" and "repaired" find "repair").
@@ -117,23 +127,65 @@ def search(queryset, query, fields):
     return _search_fallback(queryset, query, fields)
 
 
+# The tables migration networks/0006 gave a stored ``search_vector`` (the directory's big
+# ones); others (plans, lines, actions) rank on the indexed expression, within MAX_RANKED.
+STORED_VECTOR_TABLES = {
+    "networks_theme",
+    "networks_organisation",
+    "networks_network",
+    "networks_funder",
+    "networks_event",
+}
+
+
+class StoredVector(Func):
+    """The generated ``search_vector`` column of the query's table (migration 0006)."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection, **extra):
+        # The table's alias in this query: "U0" inside a subquery, the table name outside.
+        table = compiler.query.base_table or compiler.query.get_meta().db_table
+        return f'{connection.ops.quote_name(table)}."search_vector"', []
+
+
+def _ranked(queryset, vector, ts_query):
+    """Rank at most MAX_RANKED matches, taken in the queryset's (indexed) order."""
+    from django.contrib.postgres.search import SearchRank
+
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    # No order for the candidates: PostgreSQL stops reading (the GIN index's bitmap, or the
+    # table) as soon as it has enough, instead of visiting every match to sort them.
+    candidates = (
+        queryset.annotate(search_document=vector)
+        .filter(search_document=ts_query)
+        .order_by()
+        .values("pk")[: MAX_RANKED + 1]  # one more: a list can tell "more than" apart
+    )
+    # The candidates passed the queryset's filters already; keep only what it loads.
+    ranked = queryset.model._default_manager.filter(pk__in=candidates)
+    ranked.query.select_related = queryset.query.select_related
+    ranked = ranked.prefetch_related(*queryset._prefetch_related_lookups)
+    return ranked.annotate(search_rank=SearchRank(vector, ts_query)).order_by(
+        "-search_rank", *ordering
+    )
+
+
 def _search_postgresql(queryset, query, fields):
-    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.contrib.postgres.search import SearchQuery
 
     ts_query = SearchQuery(query, config=CONFIGS["ca"], search_type="websearch") | SearchQuery(
         query, config=CONFIGS["en"], search_type="websearch"
     )
-    vector = document(fields)
-    return (
-        queryset.annotate(search_document=vector)
-        .filter(search_document=ts_query)
-        .annotate(search_rank=SearchRank(vector, ts_query))
-        .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
-    )
+    stored = queryset.model._meta.db_table in STORED_VECTOR_TABLES
+    return _ranked(queryset, StoredVector() if stored else document(fields), ts_query)
 
 
 def _search_postgresql_simple(queryset, query, field):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchVector
 
     # fold() leaves only letters, digits and spaces: safe to write as a raw tsquery.
     words = fold(query).split()[:10]
@@ -142,13 +194,7 @@ def _search_postgresql_simple(queryset, query, field):
     ts_query = SearchQuery(
         " & ".join(f"{word}:*" for word in words), config=SIMPLE_CONFIG, search_type="raw"
     )
-    vector = SearchVector(field, config=SIMPLE_CONFIG, weight="A")
-    return (
-        queryset.annotate(search_document=vector)
-        .filter(search_document=ts_query)
-        .annotate(search_rank=SearchRank(vector, ts_query))
-        .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
-    )
+    return _ranked(queryset, SearchVector(field, config=SIMPLE_CONFIG, weight="A"), ts_query)
 
 
 def _columns(fields, weights):

@@ -7,6 +7,10 @@ small reference when a reader needs the name to make sense of the row (themes, m
 
 Serializers read only what the view's queryset selected and prefetched (see
 ``networks/api.py``): nothing here runs a query per row.
+
+Why one module over 300 lines: the representations nest (a municipality inside an
+organisation, a comarca inside a municipality) and share their field types; together they are
+the one public format of the API and of every download.
 """
 
 from django.conf import settings
@@ -17,6 +21,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import (
+    Comarca,
     Event,
     Funder,
     Funding,
@@ -24,6 +29,7 @@ from .models import (
     Municipality,
     Network,
     Organisation,
+    Province,
     StrategicLine,
     Theme,
 )
@@ -102,10 +108,71 @@ class ThemeRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
+class ComarcaRefSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+    url = PageURLField()
+
+    class Meta:
+        model = Comarca
+        fields = ["id", "code", "name", "url"]
+
+
 class MunicipalityRefSerializer(serializers.ModelSerializer):
+    """A municipality where something is: its name, comarca and province (no coordinates)."""
+
+    comarca = ComarcaRefSerializer()
+    province_label = ChoiceLabelField("province")
+
     class Meta:
         model = Municipality
-        fields = ["id", "ine_code", "name"]
+        fields = ["id", "ine_code", "name", "comarca", "province", "province_label"]
+
+
+def province_labels(code):
+    labels = {}
+    for language in LANGUAGE_CODES:
+        with translation.override(language):
+            labels[language] = str(Province(code).label)
+    return labels
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "enum": Province.values},
+                "label": per_language({"type": "string"}),
+            },
+            "required": ["code", "label"],
+        },
+    }
+)
+class ProvincesField(serializers.Field):
+    """The provinces a comarca's municipalities are in, from ``Comarca.objects.with_places()``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, comarca):
+        return [
+            {"code": code, "label": province_labels(code)}
+            for code in Province.values
+            if getattr(comarca, f"in_province_{code}")
+        ]
+
+
+class ComarcaSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+    slug = TranslatedField()
+    provinces = ProvincesField(label=_("provinces"))
+    municipality_count = serializers.IntegerField(label=_("municipalities"))
+    url = PageURLField()
+
+    class Meta:
+        model = Comarca
+        fields = ["id", "code", "name", "slug", "provinces", "municipality_count", "url"]
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -122,6 +189,8 @@ class ThemeSerializer(serializers.ModelSerializer):
 class MunicipalitySerializer(serializers.ModelSerializer):
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
+    comarca = ComarcaRefSerializer()
+    province_label = ChoiceLabelField("province")
     url = PageURLField()
 
     class Meta:
@@ -134,6 +203,9 @@ class MunicipalitySerializer(serializers.ModelSerializer):
             "slug",
             "latitude",
             "longitude",
+            "comarca",
+            "province",
+            "province_label",
             "url",
         ]
 

@@ -24,6 +24,21 @@ def csv_cell(value):
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+class _Echo:
+    """A file whose write() hands back the line: csv.writer then produces strings."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(header, rows, *, bom=False):
+    """The CSV file, line by line (for a StreamingHttpResponse): see write_csv."""
+    writer = csv.writer(_Echo())
+    yield ("\ufeff" if bom else "") + writer.writerow([str(label) for label in header])
+    for row in rows:
+        yield writer.writerow([csv_cell(value) for value in row])
+
+
 def write_csv(stream, header, rows, *, bom=False):
     """Write one CSV file to ``stream`` (a text file, a StringIO, an HttpResponse).
 
@@ -32,9 +47,5 @@ def write_csv(stream, header, rows, *, bom=False):
     for files people open in Excel (see actions/exports.py). Dialect: RFC 4180 (commas,
     quotes when needed, CRLF line ends).
     """
-    if bom:
-        stream.write("\ufeff")
-    writer = csv.writer(stream)
-    writer.writerow([str(label) for label in header])
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
+    for line in csv_lines(header, rows, bom=bom):
+        stream.write(line)

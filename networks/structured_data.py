@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from .models import Funder, Organisation
 from .places import is_online, physical_place
 
-# A network's JSON-LD names at most this many members (the page lists them all).
+# A network's JSON-LD names at most this many members (only those its page shows).
 MEMBER_LIMIT = 200
 GOVERNMENT_FUNDERS = {
     Funder.Kind.LOCAL_GOVERNMENT,
@@ -63,13 +63,12 @@ def council_ref(request, municipality):
     }
 
 
-def network(network, request):
-    memberships = network.memberships.all()
-    organisations = {m.organisation for m in memberships if m.organisation_id}
-    municipalities = {m.municipality for m in memberships if m.municipality_id}
+def network(network, request, organisations, municipalities):
+    """``organisations``, ``municipalities``: the members the page shows (a bounded preview,
+    never all of them), the councils as GovernmentOrganization."""
     members = [
-        *(organisation_ref(request, o) for o in sorted(organisations, key=lambda o: o.name)),
-        *(council_ref(request, m) for m in sorted(municipalities, key=lambda m: m.name)),
+        *(organisation_ref(request, o) for o in organisations),
+        *(council_ref(request, m) for m in municipalities),
     ][:MEMBER_LIMIT]
     data = {
         "@context": "https://schema.org",
@@ -91,7 +90,7 @@ def network(network, request):
     return _clean(data)
 
 
-def organisation(organisation, request):
+def organisation(organisation, request, memberships):
     data = {
         "@context": "https://schema.org",
         "@type": _organisation_type(organisation),
@@ -104,7 +103,7 @@ def organisation(organisation, request):
             organisation_ref(request, organisation.parent) if organisation.parent_id else None
         ),
         "location": (_place(organisation.municipality) if organisation.municipality_id else None),
-        "memberOf": [organisation_ref(request, m.network) for m in organisation.memberships.all()],
+        "memberOf": [organisation_ref(request, m.network) for m in memberships],
         "knowsAbout": [theme.name for theme in organisation.themes.all()],
     }
     return _clean(data)
@@ -130,7 +129,8 @@ def _place(municipality, name=""):
     )
 
 
-def event(event, request):
+def event(event, request, organisers, participants):
+    """``organisers``, ``participants``: those the page shows (bounded)."""
     locations = []
     name = physical_place(event)
     if event.municipality_id:
@@ -160,8 +160,8 @@ def event(event, request):
         "eventAttendanceMode": f"https://schema.org/{mode}EventAttendanceMode" if mode else None,
         "eventStatus": "https://schema.org/EventScheduled",
         "location": locations[0] if len(locations) == 1 else locations,
-        "organizer": [organisation_ref(request, o) for o in event.organisers.all()],
-        "performer": [organisation_ref(request, o) for o in event.participants.all()],
+        "organizer": [organisation_ref(request, o) for o in organisers],
+        "performer": [organisation_ref(request, o) for o in participants],
         "about": [theme_ref(request, theme) for theme in event.themes.all()],
     }
     return _clean(data)

@@ -35,12 +35,19 @@ def untranslated_base_fields(model):
 
 
 def compared_fields(model):
-    """The concrete, editable fields whose values make a version (no pk, no base field)."""
+    """The concrete, editable fields whose values make a version (no pk, no base field).
+
+    Not editable means nobody types it (``modified``, set on every save and kept out of the
+    history): two editors cannot conflict over it.
+    """
     skip = untranslated_base_fields(model)
     return [
         f
         for f in model._meta.concrete_fields
-        if not f.primary_key and f.name not in skip and not isinstance(f, models.AutoField)
+        if f.editable
+        and not f.primary_key
+        and f.name not in skip
+        and not isinstance(f, models.AutoField)
     ]
 
 

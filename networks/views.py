@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django import forms
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import exports, filters, map_layers, structured_data
+from .caching import cached_by_version
 from .collation import catalan, sort_key
 from .dates import event_dates
 from .models import (
@@ -31,8 +32,15 @@ from .models import (
     Organisation,
     Theme,
 )
-from .search import MAX_QUERY_LENGTH, SearchSection, registered_sections
+from .pagination import MAX_BROWSABLE, BoundedPaginator, SectionPage, preview
+from .search import MAX_QUERY_LENGTH, MAX_RANKED, SearchSection, registered_sections
 from .search import search as full_text_search
+
+# How many entries of a long relation a detail page shows before linking to the list
+# filtered to all of them (a network's 20,000 members, a town's 5,000 organisations).
+PREVIEW = 60
+# Events are cards: fewer of them.
+EVENTS_PREVIEW = 12
 
 
 class FilteredListView(ListView):
@@ -40,6 +48,13 @@ class FilteredListView(ListView):
 
     filterset_class = None
     paginate_by = 24
+    paginator_class = BoundedPaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A search ranks at most MAX_RANKED matches (search.py): count no further.
+        searching = self.filterset.is_bound and bool(self.filterset.form.cleaned_data.get("q"))
+        cap = MAX_RANKED if searching else MAX_BROWSABLE
+        return super().get_paginator(queryset, per_page, cap=cap, **kwargs)
 
     def get_queryset(self):
         self.filterset = self.filterset_class(
@@ -84,42 +99,61 @@ def by_member(memberships, key=lambda membership: membership.member):
     ]
 
 
+def members_of(network, model, field, count, year=None):
+    """A preview of the network's members of one kind, each with its roles (2 queries; one
+    more to count them when ``year`` keeps only the memberships running that year)."""
+    memberships = Membership.objects.filter(network=network)
+    if year:
+        memberships, count = memberships.as_of(year), None
+    links = memberships.filter(**{field: OuterRef("pk")})
+    members = preview(model.objects.filter(Exists(links)), PREVIEW, count)
+    memberships = memberships.filter(**{f"{field}__in": members.rows})
+    rows = by_member(memberships.select_related(field))
+    return members, rows
+
+
 class NetworkDetailView(DetailView):
     queryset = Network.objects.select_related("parent", "host").prefetch_related(
         "themes",
         "strategic_lines",
         Prefetch("working_groups", queryset=Network.objects.order_by(catalan("name_ca"))),
         Prefetch(
-            "memberships",
-            queryset=Membership.objects.select_related("organisation", "municipality"),
-        ),
-        Prefetch(
             "fundings",
             queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
         ),
-        Prefetch("events", queryset=Event.objects.select_related("municipality")),
         "reported_member_counts",
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        members = self.object.memberships.all()
+        network = self.object
+        counts = network.memberships.aggregate(
+            organisations=Count("organisation", distinct=True),
+            municipalities=Count("municipality", distinct=True),
+            # A member has its MEMBER role once per network: these rows are members.
+            members=Count("pk", filter=Q(role=Membership.Role.MEMBER)),
+        )
         year_form = YearForm(self.request.GET)
         year = year_form.cleaned_data["year"] if year_form.is_valid() else None
-        municipal = [m for m in members if m.municipality_id]
-        has_municipal_members = bool(municipal)
-        if year:
-            municipal = [m for m in municipal if m.is_running_in(year)]
-        context["organisation_members"] = by_member(m for m in members if m.organisation_id)
-        context["municipality_members"] = by_member(municipal)
-        # Set against the figures the sources give, so nobody takes the list as complete.
-        context["recorded_members"] = len(
-            {m.member for m in members if m.role == Membership.Role.MEMBER}
+        organisations, context["organisation_members"] = members_of(
+            network, Organisation, "organisation", counts["organisations"]
         )
-        context["structured_data"] = structured_data.network(self.object, self.request)
+        municipalities, context["municipality_members"] = members_of(
+            network, Municipality, "municipality", counts["municipalities"], year=year
+        )
+        context["organisation_preview"] = organisations
+        context["municipality_preview"] = municipalities
+        context["organisation_count"] = organisations.count
+        context["municipality_count"] = municipalities.count
+        context["events"] = preview(network.events.select_related("municipality"), EVENTS_PREVIEW)
+        # Set against the figures the sources give, so nobody takes the list as complete.
+        context["recorded_members"] = counts["members"]
+        context["structured_data"] = structured_data.network(
+            network, self.request, organisations.rows, municipalities.rows
+        )
         context["year_form"], context["year"] = year_form, year
-        if has_municipal_members:
-            context["map"] = map_layers.membership_map(self.object, year=year)
+        if counts["municipalities"]:
+            context["map"] = map_layers.membership_map(network, year=year)
         return context
 
 
@@ -147,17 +181,30 @@ class OrganisationDetailView(DetailView):
         "municipality", "parent", "funder"
     ).prefetch_related(
         "themes",
-        "parts",
         "hosted_networks",
-        Prefetch("memberships", queryset=Membership.objects.select_related("network")),
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
-        Prefetch("organised_events", queryset=Event.objects.select_related("municipality")),
-        Prefetch("events_taken_part_in", queryset=Event.objects.select_related("municipality")),
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.organisation(self.object, self.request)
+        organisation = self.object
+        memberships = preview(
+            organisation.memberships.select_related("network").order_by(
+                "network__name_ca", "role", "id"
+            ),
+            PREVIEW,
+        )
+        context["memberships"] = memberships
+        context["parts"] = preview(organisation.parts.all(), PREVIEW)
+        context["events"] = preview(
+            organisation.organised_events.select_related("municipality"), EVENTS_PREVIEW
+        )
+        context["events_taken_part_in"] = preview(
+            organisation.events_taken_part_in.select_related("municipality"), EVENTS_PREVIEW
+        )
+        context["structured_data"] = structured_data.organisation(
+            organisation, self.request, memberships.rows
+        )
         return context
 
 
@@ -167,17 +214,19 @@ class FunderListView(FilteredListView):
 
 
 class FunderDetailView(DetailView):
-    queryset = Funder.objects.select_related("organisation").prefetch_related(
-        Prefetch(
-            "fundings",
-            queryset=Funding.objects.select_related("network", "organisation", "event").order_by(
-                "start_year", "id"
-            ),
-        )
-    )
+    queryset = Funder.objects.select_related("organisation")
+    fundings_per_page = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        fundings = self.object.fundings.select_related("network", "organisation", "event")
+        context["fundings"] = SectionPage(
+            self.request,
+            fundings.order_by("start_year", "id"),
+            param="page",
+            per_page=self.fundings_per_page,
+        )
+        context["funding_count"] = fundings.count()
         context["structured_data"] = structured_data.funder(self.object, self.request)
         return context
 
@@ -209,21 +258,31 @@ class MunicipalityListView(FilteredListView):
 
 
 class MunicipalityDetailView(DetailView):
-    queryset = Municipality.objects.select_related("comarca").prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.select_related("network").order_by("network__name_ca"),
-        ),
-        Prefetch("organisations", queryset=Organisation.objects.all()),
-        "events",
-    )
+    queryset = Municipality.objects.select_related("comarca")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["networks"] = by_member(self.object.memberships.all(), key=lambda m: m.network)
-        context["structured_data"] = structured_data.municipality(self.object, self.request)
-        codes = set(self.object.comarca.municipalities.values_list("ine_code", flat=True))
-        context["map"] = map_layers.locator_map(self.object, codes)
+        municipality = self.object
+        networks = preview(
+            Network.objects.filter(
+                Exists(Membership.objects.filter(municipality=municipality, network=OuterRef("pk")))
+            ),
+            PREVIEW,
+        )
+        context["memberships"] = networks
+        context["networks"] = by_member(
+            Membership.objects.filter(
+                municipality=municipality, network__in=networks.rows
+            ).select_related("network"),
+            key=lambda m: m.network,
+        )
+        context["organisations"] = preview(municipality.organisations.order_by("name_ca"), PREVIEW)
+        context["events"] = preview(
+            municipality.events.select_related("municipality"), EVENTS_PREVIEW
+        )
+        context["structured_data"] = structured_data.municipality(municipality, self.request)
+        codes = set(municipality.comarca.municipalities.values_list("ine_code", flat=True))
+        context["map"] = map_layers.locator_map(municipality, codes)
         return context
 
 
@@ -234,8 +293,6 @@ class EventListView(FilteredListView):
 
 class EventDetailView(DetailView):
     queryset = Event.objects.select_related("municipality").prefetch_related(
-        "organisers",
-        "participants",
         "networks",
         "themes",
         Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
@@ -243,19 +300,38 @@ class EventDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.event(self.object, self.request)
+        event = self.object
+        # A congress can have hundreds of organisations taking part: the first ones, and
+        # how many (the JSON-LD names the same ones).
+        context["organisers"] = preview(event.organisers.order_by("name_ca"), PREVIEW)
+        context["participants"] = preview(event.participants.order_by("name_ca"), PREVIEW)
+        context["structured_data"] = structured_data.event(
+            event, self.request, context["organisers"].rows, context["participants"].rows
+        )
         return context
 
 
 class ThemeDetailView(DetailView):
-    queryset = Theme.objects.prefetch_related(
-        "networks", "organisations", Prefetch("events", queryset=Event.objects.all())
-    )
+    queryset = Theme.objects.all()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.theme(self.object, self.request)
+        theme = self.object
+        context["networks"] = preview(theme.networks.order_by("name_ca"), PREVIEW)
+        context["organisations"] = preview(theme.organisations.order_by("name_ca"), PREVIEW)
+        context["events"] = preview(theme.events.all(), PREVIEW)
+        context["structured_data"] = structured_data.theme(theme, self.request)
         return context
+
+
+def home_counts():
+    return {
+        "networks": Network.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "funders": Funder.objects.count(),
+        "municipalities": Municipality.objects.in_networks().count(),
+        "events": Event.objects.count(),
+    }
 
 
 class HomeView(TemplateView):
@@ -264,13 +340,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        context["counts"] = {
-            "networks": Network.objects.count(),
-            "organisations": Organisation.objects.count(),
-            "funders": Funder.objects.count(),
-            "municipalities": Municipality.objects.in_networks().count(),
-            "events": Event.objects.count(),
-        }
+        # Counting every table costs more than the rest of the page: once per content version.
+        context["counts"] = cached_by_version("home-counts", home_counts)
         context["upcoming_events"] = Event.objects.upcoming(today).select_related("municipality")[
             :3
         ]

@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -31,6 +32,12 @@ def _default_language():
     """Each test starts in the site's default language, whatever page the previous test
     requested (a request's language stays active in the test's thread after it)."""
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a rolled-back test sends no change signal."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

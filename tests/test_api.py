@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from actions.models import Action, Line, Plan, ScheduledYear
 from networks import filters
 from networks.models import (
+    Comarca,
     Event,
     Funder,
     Funding,
@@ -23,9 +24,11 @@ from networks.models import (
     Municipality,
     Network,
     Organisation,
+    Province,
     StrategicLine,
     Theme,
 )
+from tests.factories import make_comarca
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +39,7 @@ ENDPOINTS = {
     "funders": Funder,
     "fundings": Funding,
     "municipalities": Municipality,
+    "comarques": Comarca,
     "themes": Theme,
     "events": Event,
     "plans": Plan,
@@ -95,6 +99,7 @@ def test_openapi_document_is_valid_and_describes_every_endpoint(openapi):
         ("funders", filters.FunderFilter),
         ("municipalities", filters.MunicipalityFilter),
         ("events", filters.EventFilter),
+        ("comarques", filters.ComarcaFilter),
     ],
 )
 def test_each_public_lists_filters_are_parameters_of_its_endpoint(openapi, endpoint, filterset):
@@ -216,6 +221,71 @@ def test_search_finds_the_same_rows_as_the_list_page(seeded, client):
     assert results
 
 
+# --- Places: comarques and provinces -------------------------------------------------------
+
+
+def province_entry(code):
+    return {"code": code, "label": {"ca": Province(code).label, "en": Province(code).label}}
+
+
+def test_comarques_give_both_languages_their_provinces_and_municipality_count(seeded, client):
+    results = all_pages(client, "/api/v1/comarques/")
+    comarques = list(Comarca.objects.order_by("name_ca", "id"))
+    assert [row["id"] for row in results] == [comarca.pk for comarca in comarques]
+    assert comarques
+    for row, comarca in zip(results, comarques, strict=True):
+        places = Municipality.objects.filter(comarca=comarca)
+        assert row["code"] == comarca.code
+        assert row["name"] == {"ca": comarca.name_ca, "en": comarca.name_en}
+        assert row["slug"] == {"ca": comarca.slug_ca, "en": comarca.slug_en}
+        assert row["municipality_count"] == places.count()
+        codes = sorted(set(places.values_list("province", flat=True)))
+        assert row["provinces"] == [province_entry(code) for code in codes]
+        for code in ("ca", "en"):
+            with translation.override(code):
+                assert row["url"][code] == "http://testserver" + comarca.get_absolute_url()
+            assert client.get(row["url"][code]).status_code == 200
+    # Some comarca straddles two provinces in the real data; the API says so.
+    assert any(len(row["provinces"]) > 1 for row in results)
+
+
+def test_comarques_can_be_searched_and_picked_by_province(seeded, client):
+    comarca = Comarca.objects.order_by("code").last()
+    results = all_pages(client, "/api/v1/comarques/", q=comarca.name_ca)
+    assert comarca.pk in [row["id"] for row in results]
+    for province in Province.values:
+        results = all_pages(client, "/api/v1/comarques/", province=province)
+        expected = Comarca.objects.filter(municipalities__province=province).distinct()
+        assert sorted(row["id"] for row in results) == sorted(e.pk for e in expected)
+        assert all(province in [p["code"] for p in row["provinces"]] for row in results)
+    response, data = get_json(client, "/api/v1/comarques/", province="99")
+    assert response.status_code == 400 and set(data) == {"province"}
+
+
+def assert_place(data, municipality):
+    comarca = municipality.comarca
+    assert data["comarca"]["id"] == comarca.pk
+    assert data["comarca"]["code"] == comarca.code
+    assert data["comarca"]["name"] == {"ca": comarca.name_ca, "en": comarca.name_en}
+    with translation.override("en"):
+        assert data["comarca"]["url"]["en"].endswith(comarca.get_absolute_url())
+    assert data["province"] == municipality.province == municipality.ine_code[:2]
+    assert data["province_label"] == province_entry(municipality.province)["label"]
+
+
+def test_municipalities_and_the_places_of_organisations_and_events_say_comarca_and_province(
+    seeded, client
+):
+    municipality = Municipality.objects.filter(organisations__isnull=False).first()
+    assert_place(get_json(client, f"/api/v1/municipalities/{municipality.pk}/")[1], municipality)
+    organisation = municipality.organisations.first()
+    data = get_json(client, f"/api/v1/organisations/{organisation.pk}/")[1]
+    assert_place(data["municipality"], municipality)
+    event = Event.objects.filter(municipality__isnull=False).first()
+    data = get_json(client, f"/api/v1/events/{event.pk}/")[1]
+    assert_place(data["municipality"], event.municipality)
+
+
 # --- Cross-origin -------------------------------------------------------------------------
 
 
@@ -258,14 +328,21 @@ def populate(n):
         )
         for i in range(n)
     ]
+    provinces = ("08", "17", "25", "43")
+    # After the real comarques (which a migration may have loaded), each place its own one.
+    first_code = 1 + max(
+        (int(code) for code in Comarca.objects.values_list("code", flat=True)), default=0
+    )
     places = [
         Municipality.objects.create(
-            ine_code=f"{90000 + tag * 100 + i}",
-            idescat_code=f"{90000 + tag * 100 + i}0",
+            # A real province prefix, then 9: no real municipality's code.
+            ine_code=f"{provinces[i % 4]}9{tag % 10}{i}",
+            idescat_code=f"{provinces[i % 4]}9{tag % 10}{i}0",
             name=f"Poble {tag}-{i}",
             slug=f"poble-{tag}-{i}",
             latitude="41.5",
             longitude="2.1",
+            comarca=make_comarca(code=f"{first_code + i:02d}"),
         )
         for i in range(n)
     ]

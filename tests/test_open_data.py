@@ -29,6 +29,14 @@ LISTS = {
     "events": ("event", filters.EventFilter, Event, "economia"),
 }
 PLACED = {"organisations", "municipalities", "events"}
+# How each list reaches the municipality that places it ("" on municipalities themselves).
+PLACE_PATH = {
+    "networks": "memberships__municipality__",
+    "organisations": "municipality__",
+    "municipalities": "",
+    "events": "municipality__",
+}
+GEOGRAPHY = ("comarca", "province")
 
 
 def url(name, language, *args, query=""):
@@ -53,6 +61,13 @@ def queries_for(key):
             continue
         values = [value for value, _label in field.choices if value][:2]
         queries += [{field_name: str(value)} for value in values]
+    if key in PLACE_PATH:
+        # The first choices (Alt Camp, Barcelona) may place nothing of this list: add the
+        # comarca and province of an entry that has a place, so the filters select rows.
+        path = PLACE_PATH[key]
+        placed = _model.objects.filter(**{f"{path}comarca__isnull": False}).order_by("pk")
+        comarca, province = placed.values_list(f"{path}comarca__slug_ca", f"{path}province")[0]
+        queries += [{"comarca": comarca}, {"province": province}]
     return queries
 
 
@@ -65,6 +80,8 @@ def html_rows(client, key, language, query):
     while path:
         page = body(client.get(path))
         results = page.split('class="list-layout__results"', 1)[1].split("list-downloads", 1)[0]
+        # The map links every municipality it draws, whatever the filters: not the results.
+        results = re.sub(r'<figure class="map.*?</figure>', "", results, flags=re.S)
         for link in pattern.findall(results):
             if link not in rows:
                 rows.append(link)
@@ -173,6 +190,43 @@ def test_geojson_validates_and_round_trips_to_the_filtered_rows(seeded, client, 
             assert feature["properties"] == api
 
 
+@pytest.mark.parametrize("key", sorted(PLACE_PATH))
+def test_the_same_rows_test_covers_comarca_and_province_with_rows_to_show(seeded, key):
+    """The test above takes its filters from each FilterSet's form: comarca and province are
+    among them, and at least one value of each selects rows but not every row."""
+    queries = queries_for(key)
+    everything = len(database_rows(key, "ca", {}))
+    for name in GEOGRAPHY:
+        counts = [len(database_rows(key, "ca", q)) for q in queries if name in q]
+        assert counts, f"{key} has no {name} filter"
+        assert any(0 < count < everything for count in counts), (key, name, counts)
+
+
+@pytest.mark.parametrize("key", sorted(PLACED))
+def test_csv_gives_comarca_and_province_as_names_beside_their_codes(seeded, client, key):
+    name, _filterset, model, _word = LISTS[key]
+    rows = list(model.objects.order_by(*model._meta.ordering, "id"))
+    for language, headers in [
+        ("ca", ["Comarca", "Comarca (codi)", "Província", "Província (codi)"]),
+        ("en", ["Comarca", "Comarca (code)", "Province", "Province (code)"]),
+    ]:
+        table = read_csv(client.get(url(f"networks:{name}_export", language, "csv")))
+        start = table[0].index(headers[0])
+        assert table[0][start : start + 4] == headers
+        assert len(table) == len(rows) + 1
+        for line, obj in zip(table[1:], rows, strict=True):
+            place = obj if key == "municipalities" else obj.municipality
+            expected = ["", "", "", ""]
+            if place is not None:
+                expected = [
+                    getattr(place.comarca, f"name_{language}"),
+                    place.comarca.code,
+                    place.get_province_display(),
+                    place.province,
+                ]
+            assert line[start : start + 4] == expected
+
+
 def test_lists_without_a_place_have_no_geojson(seeded, client):
     assert client.get(url("networks:network_export", "en", "geojson")).status_code == 404
     assert client.get(url("networks:network_export", "en", "xlsx")).status_code == 404
@@ -259,6 +313,7 @@ def test_open_data_page_lists_every_download_and_endpoint_and_the_licence(
     for key, (name, *_rest) in LISTS.items():
         assert url(f"networks:{name}_export", language, "csv") in page
         assert f"/api/v1/{key}/" in page
+    assert "/api/v1/comarques/" in page
     assert "/api/v1/docs/" in page and "/api/v1/openapi.json" in page
     # Linked from every page's footer.
     home = body(client.get(f"/{language}/"))

@@ -129,7 +129,23 @@ def test_postgresql_search_uses_the_gin_index(seeded, model):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = model.objects.search("cooperativa").explain()
-    assert f"{model._meta.model_name}_search_gin" in plan
+    # The stored vector's index (migration 0005); municipalities keep their expression one.
+    name = "search_gin" if model is Municipality else "search_vector_gin"
+    assert f"{model._meta.model_name}_{name}" in plan
+    # Ranking reads the stored column: no row's text is parsed again.
+    assert "to_tsvector" not in plan or model is Municipality
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_a_common_word_ranks_a_bounded_number_of_matches(seeded, monkeypatch):
+    from networks import search
+
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    for number in range(6):
+        organisation(f"Cooperativa Prova {number}", description_ca="cooperativa")
+    found = Organisation.objects.filter(slug_en__endswith="-test-en").search("cooperativa")
+    # One more than the bound, so that a list can say "more than".
+    assert found.count() == 4
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # Order matters: the locale needs the session and must run before CommonMiddleware.
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Whole public pages for anonymous visitors; needs the language, so after the locale.
+    "networks.caching.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -235,7 +237,29 @@ WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 
 # --- Caches ----------------------------------------------------------------------------------
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Local memory by default (one process). With several processes or servers set REDIS_URL
+# (redis://host:6379/0): pages and the content version that invalidates them are then
+# shared, so an edit on one server is seen at once on every other (see networks/caching.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "xmess",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+# How long a cached page may stay in the server's cache (any change invalidates it sooner),
+# and how long browsers and proxies may keep it without asking (they hear of no change).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 
 # --- API (/api/v1/, see networks/api.py) -------------------------------------------------------
 

@@ -1,12 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from actions.sitemaps import sitemaps as plan_sitemaps
 from networks import api
 from networks import views as public_views
 from networks.health import healthz
+from networks.sitemaps import section as sitemap_section
 from networks.sitemaps import sitemaps as directory_sitemaps
 
 # Each app lists its own sections; the project, which knows every app, joins them.
@@ -15,7 +16,19 @@ sitemaps = directory_sitemaps | plan_sitemaps
 urlpatterns = [
     path("", public_views.root_redirect, name="root"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of sections, each paginated (?p=2): see networks/sitemaps.py.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_section,
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
     path("robots.txt", public_views.robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include((api.urlpatterns(), "api"))),

@@ -1,0 +1,206 @@
+"""Whole public pages cached for anonymous visitors, invalidated at once by any change.
+
+The content version. One integer in the shared cache (Redis when ``REDIS_URL`` is set, so
+every server reads the same one) names the current state of the content. Any change bumps
+it: ``post_save``, ``post_delete`` and ``m2m_changed`` of every model of the apps that call
+``watch(app_config)`` (networks and actions; admin edits, history reverts and recoveries all
+save through the ORM), the ``seed`` command through those signals, and bulk writers that
+bypass signals (``generate_sample_data``, imports) call ``bump_content_version()``. A bump
+happens at once (so the same process never serves what it just changed) and again when the
+transaction commits (so a page rendered by another server between the two, from the old
+rows, is stored under a version nobody asks for any more). Nothing expires on a timer to be
+correct; the page timeout only bounds memory.
+
+The middleware. ``PublicPageCacheMiddleware`` sits after ``LocaleMiddleware`` (the language
+is known) and keys a page on the scheme, host, language and full path with its query
+string; the stored page carries the version it was rendered under, and is served only while
+that is still the current version (one cache round trip reads both). It serves and stores
+only GET/HEAD requests without a session or messages cookie and without credentials (staff
+always carry a session cookie), outside the admin, and only 200 responses that set no
+cookie, used no CSRF token and no CSP nonce, and say nothing against caching. Cacheable
+pages get an ``ETag`` (version and key) and a ``Last-Modified`` (the time of the last
+change), answer conditional requests with 304, and say ``Cache-Control: public,
+max-age=PAGE_CACHE_MAX_AGE`` (short: a proxy cannot be told of a change) and ``Vary:
+Cookie``. A request with a session gets ``private, no-store``.
+
+With the local-memory cache (the default) each process has its own version: right for one
+process (see gunicorn.conf.py, which uses threads in a single process without Redis), and a
+command run in another process cannot reach it, so pages then live at most
+``PAGE_CACHE_SECONDS``.
+"""
+
+import contextlib
+import hashlib
+import logging
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date, quote_etag
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "content:version"
+CHANGED_KEY = "content:changed"
+PAGE_KEY = "page:{digest}"
+EXCLUDED_PATHS = re.compile(r"^/(?:[\w-]+/)?admin/")
+CACHEABLE_VARY = {"accept-language", "accept-encoding", "cookie"}
+
+
+def content_version(*other_keys):
+    """(version, time of the last change, {other key: value}) in one round trip.
+
+    A cache that has lost the version (new, restarted, evicted) starts again from the clock
+    in milliseconds, above any version it can have held before, so an old page never matches.
+    """
+    keys = [VERSION_KEY, CHANGED_KEY, *other_keys]
+    values = cache.get_many(keys)
+    if VERSION_KEY not in values:
+        now = time.time()
+        cache.add(VERSION_KEY, int(now * 1000), timeout=None)
+        cache.add(CHANGED_KEY, now, timeout=None)
+        values = cache.get_many(keys)
+    return values.pop(VERSION_KEY), values.pop(CHANGED_KEY, time.time()), values
+
+
+def bump_content_version():
+    """Make every cached page and every cached figure stale, on every server."""
+    try:
+        # No version yet (ValueError): the next read starts one from the clock.
+        with contextlib.suppress(ValueError):
+            cache.incr(VERSION_KEY)
+        cache.set(CHANGED_KEY, time.time(), timeout=None)
+    except Exception:  # a cache outage must not undo the edit that was just saved
+        logger.exception("Could not bump the content version")
+
+
+def _bump_on_commit():
+    bump_content_version()
+
+
+def content_changed(**kwargs):
+    bump_content_version()
+    # Once per transaction, whatever the number of rows it writes (seed writes a thousand).
+    if connection.in_atomic_block and not any(
+        entry[1] is _bump_on_commit for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump_on_commit)
+
+
+def watch(app_config):
+    """Bump the version on any save, delete or many-to-many change of the app's models."""
+    for model in app_config.get_models(include_auto_created=True):
+        uid = f"xmess-content-{model._meta.label_lower}"
+        post_save.connect(content_changed, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(content_changed, sender=model, weak=False, dispatch_uid=uid)
+        m2m_changed.connect(content_changed, sender=model, weak=False, dispatch_uid=uid)
+
+
+def cached_by_version(name, compute):
+    """A value (e.g. the home page's counts) computed once per content version.
+
+    Stored with the version it was computed under, so one round trip reads both.
+    """
+    try:
+        version, _changed, found = content_version(name)
+    except Exception:  # a cache outage costs time, never the page
+        logger.exception("Cache unavailable: computing %s", name)
+        return compute()
+    stored = found.get(name)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    value = compute()
+    try:
+        cache.set(name, (version, value), settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.exception("Cache unavailable: %s not stored", name)
+    return value
+
+
+def cacheable_request(request):
+    if request.method not in ("GET", "HEAD") or EXCLUDED_PATHS.match(request.path_info):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def cacheable_response(request, response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(request, "_csp_nonce", None):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= CACHEABLE_VARY
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable_request(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        digest = hashlib.sha256(
+            "|".join(
+                (request.scheme, request.get_host(), request.LANGUAGE_CODE, request.get_full_path())
+            ).encode()
+        ).hexdigest()
+        key = PAGE_KEY.format(digest=digest)
+        try:
+            # One round trip for the version and the page: a hit costs nothing more.
+            version, changed, found = content_version(key)
+        except Exception:  # the site keeps serving, uncached, through a cache outage
+            logger.exception("Cache unavailable: serving without it")
+            return self.get_response(request)
+        etag = quote_etag(f"{version}-{digest[:16]}")
+        # A client holding this ETag got it from this page at this version: no need to render.
+        not_modified = get_conditional_response(request, etag=etag, last_modified=int(changed))
+        if not_modified is not None:
+            return self.decorate(not_modified, etag, changed)
+        stored = found.get(key)
+        if stored is not None and stored["version"] == version:
+            response = HttpResponse(stored["content"], status=200)
+            for header, value in stored["headers"]:
+                response.headers[header] = value
+            return self.decorate(response, etag, changed)
+        response = self.get_response(request)
+        if not cacheable_response(request, response):
+            return response
+        self.decorate(response, etag, changed)
+        stored = {
+            "version": version,
+            "content": response.content,
+            "headers": list(response.headers.items()),
+        }
+        try:
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Cache unavailable: page not stored")
+        return response
+
+    @staticmethod
+    def decorate(response, etag, changed):
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(changed)
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+        # A proxy must not hand the anonymous copy to someone signed in (staff who just
+        # edited the page would see the old one).
+        patch_vary_headers(response, ["Cookie"])
+        return response

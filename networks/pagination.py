@@ -1,0 +1,123 @@
+"""Pagination that costs the same at 100 rows and at 100,000.
+
+Counting every row of a filtered list on every view (``COUNT(*)`` over joins) and reading
+page 4,000 (an OFFSET that sorts and skips 96,000 rows) are what made deep list pages slow.
+``BoundedPaginator`` counts at most ``cap`` + 1 rows (``SELECT COUNT(*) FROM (… LIMIT n)``)
+and offers only the pages within the first ``cap`` rows: a visitor with more results is
+told how many at least, and refines the filters (which are indexed) instead of paging on.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+# The most rows a list counts and lets a visitor page through.
+MAX_BROWSABLE = 10_000
+# From this offset on, a page is read keys first (see BoundedPaginator.page).
+DEFER_FROM = 1_000
+
+
+class BoundedPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, cap=MAX_BROWSABLE, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def counted(self):
+        """The number of rows, counted up to cap + 1."""
+        rows = self.object_list
+        if hasattr(rows, "count") and hasattr(rows, "query"):
+            # Only the keys: no rank or other annotation is computed to be counted.
+            return rows.order_by().values("pk")[: self.cap + 1].count()
+        return len(rows[: self.cap + 1])
+
+    @property
+    def capped(self):
+        """True when there are more rows than a visitor can page through."""
+        return self.counted > self.cap
+
+    @cached_property
+    def count(self):
+        return min(self.counted, self.cap)
+
+    def page(self, number):
+        """A deep page is read as keys first (an index-only scan of the list's order), then
+        the page's rows by key: PostgreSQL skips index entries, not whole rows."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.object_list
+        if bottom < DEFER_FROM or not isinstance(rows, QuerySet):
+            return super().page(number)
+        keys = rows.values("pk")[bottom:top]
+        return self._get_page(rows.filter(pk__in=keys), number, self)
+
+
+@dataclass
+class Preview:
+    """The first rows of a relation that can be long, and how many there are in all: a
+    detail page shows these and links to the list filtered to the rest."""
+
+    rows: list
+    count: int
+
+    @property
+    def more(self):
+        return self.count > len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def preview(queryset, size, count=None):
+    """The first ``size`` rows; ``count`` when the caller already knows the total."""
+    rows = list(queryset[:size])
+    if count is None:
+        count = len(rows) if len(rows) < size else queryset.order_by().count()
+    return Preview(rows, count)
+
+
+class SectionPage:
+    """One page of a long section of a detail page, read with ``?<param>=n``.
+
+    No COUNT: one row more than the page tells whether there is a next page. Pages stop at
+    MAX_BROWSABLE rows, like the lists.
+    """
+
+    def __init__(self, request, queryset, *, param, per_page):
+        self.param, self.request = param, request
+        last = max(1, MAX_BROWSABLE // per_page)
+        try:
+            number = int(request.GET.get(param, 1))
+        except (TypeError, ValueError):
+            number = 1
+        self.number = min(max(number, 1), last)
+        start = (self.number - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        self.rows = rows[:per_page]
+        self.has_previous = self.number > 1
+        self.has_next = len(rows) > per_page and self.number < last
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows) or self.has_previous
+
+    def _query(self, number):
+        query = self.request.GET.copy()
+        query[self.param] = number
+        return query.urlencode()
+
+    @property
+    def previous_query(self):
+        return self._query(self.number - 1)
+
+    @property
+    def next_query(self):
+        return self._query(self.number + 1)

@@ -1,0 +1,388 @@
+"""Load test: the production server on PostgreSQL + Redis at scale. Prints figures, asserts nothing.
+
+    make loadtest                 (SCALE=100000 by default; DATABASE_URL and REDIS_URL from
+                                   LOADTEST_DATABASE_URL / LOADTEST_REDIS_URL)
+
+1. Makes sure the database holds the sample data at ``--scale`` organisations (migrates,
+   and runs ``generate_sample_data`` only when the sample data there has another size:
+   it is kept between runs), and collects the static files.
+2. Starts gunicorn with ``xmess_site/gunicorn.conf.py`` and production settings (DEBUG off,
+   hashed static files, Redis cache) on a free 127.0.0.1 port. Only the HTTPS redirect is
+   off: there is no TLS proxy in front here.
+3. For every kind of public page prints, uncached and cached: median and p95 of one client
+   (sequential requests, over at most ``--budget`` seconds per page, at least 3), the SQL
+   queries of one request (counted in this process through Django's test client, same
+   settings and database) and the HTML bytes.
+4. Then ``wrk`` at ``--connections`` connections for ``--duration`` each: requests/s, p95
+   and errors, cached and uncached, and the same for a static file served by the same
+   server, with the ratios to it.
+
+"Uncached" means the page is rendered for the request: each request carries a session
+cookie, and the page cache never serves nor stores a request with a session (what a visitor
+with a session gets). What production keeps cached per content version inside a page (the
+home page's counts) stays cached, as it would be. "Cached" is an anonymous request after one
+warm-up request. A page whose uncached one-client median exceeds ``--wrk-max-seconds`` is
+not loaded uncached with wrk: 64 connections would only queue behind it (said in the table).
+
+(One script over 300 lines: it is run and read in one go, top to bottom.)
+"""
+
+import argparse
+import http.client
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UNCACHED_COOKIE = "sessionid=loadtest-uncached"
+
+SERVER_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "loadtest-" + secrets.token_urlsafe(40),
+    "ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "SECURE_SSL_REDIRECT": "false",
+    "STATIC_MANIFEST": "true",
+    "WHITENOISE_USE_FINDERS": "false",
+}
+os.environ.update(SERVER_ENV)
+# This process counts each page's queries in-process: no query may run longer than gunicorn
+# lets a request run (libpq reads PGOPTIONS; the servers do not get it).
+os.environ["PGOPTIONS"] = "-c statement_timeout=30000"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xmess_site.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import DatabaseError, connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.templatetags.static import static  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from actions.models import Action, Plan  # noqa: E402
+from networks import sample_data  # noqa: E402
+from networks.models import (  # noqa: E402
+    Event,
+    Funder,
+    Municipality,
+    Network,
+    Organisation,
+    Theme,
+)
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(95)))
+end
+"""
+
+
+def ensure_data(scale):
+    call_command("migrate", verbosity=0)
+    existing = sample_data.exists()
+    if existing == scale:
+        print(f"sample data: {scale} organisations already there (generated earlier)")
+        return
+    start = time.perf_counter()
+    call_command("generate_sample_data", organisations=scale, clear=True, verbosity=0)
+    print(f"generate_sample_data --organisations {scale}: {time.perf_counter() - start:.1f} s")
+
+
+def pages():
+    """(label, path): every kind of public page, the heaviest of each at this scale."""
+    sample = {"slug_ca__startswith": sample_data.CA_PREFIX}
+    biggest = Network.objects.annotate(n=Count("memberships")).order_by("-n").first()
+    typical = Network.objects.filter(**sample).annotate(n=Count("memberships")).order_by("n")
+    typical = typical[typical.count() // 2]
+    organisation = (
+        Organisation.objects.filter(**sample).annotate(n=Count("memberships")).order_by("-n")
+    ).first()
+    funder = Funder.objects.annotate(n=Count("fundings")).order_by("-n").first()
+    plan = Plan.objects.annotate(n=Count("lines__actions")).order_by("-n").first()
+    line = plan.lines.annotate(n=Count("actions")).order_by("-n").first()
+    action = Action.objects.filter(line=line).order_by("position").first()
+    theme = Theme.objects.annotate(n=Count("organisations")).order_by("-n").first()
+    event = Event.objects.filter(**sample).order_by("-start_date").first()
+    small = Municipality.objects.annotate(n=Count("organisations")).order_by("n").first()
+    barcelona = Municipality.objects.get(slug="barcelona")
+    municipal = Network.objects.filter(kind=Network.Kind.MUNICIPAL_NETWORK, **sample).first()
+    year = event.start_date.year
+    organisations = Organisation.objects.count()
+    with translation.override("ca"):
+        return [
+            ("home", reverse("home")),
+            ("home (en)", translation.override("en")(lambda: reverse("home"))()),
+            ("networks", reverse("networks:network_list")),
+            (
+                "networks filtered",
+                reverse("networks:network_list") + f"?kind=network&theme={theme.slug_ca}"
+                "&municipality=barcelona",
+            ),
+            (
+                "networks deep page",
+                reverse("networks:network_list") + f"?page={Network.objects.count() // 48}",
+            ),
+            ("organisations", reverse("networks:organisation_list")),
+            (
+                "organisations filtered",
+                reverse("networks:organisation_list")
+                + f"?kind=cooperative&theme={theme.slug_ca}&q=economia",
+            ),
+            (
+                "organisations deep page",
+                reverse("networks:organisation_list") + f"?page={organisations // 48}",
+            ),
+            ("funders", reverse("networks:funder_list")),
+            ("municipalities", reverse("networks:municipality_list")),
+            (
+                "municipalities filtered",
+                reverse("networks:municipality_list") + f"?network={municipal.slug_ca}",
+            ),
+            ("municipalities deep page", reverse("networks:municipality_list") + "?page=15"),
+            ("events", reverse("networks:event_list")),
+            (
+                "events filtered",
+                reverse("networks:event_list") + f"?year={year}&theme={theme.slug_ca}",
+            ),
+            ("events deep page", reverse("networks:event_list") + "?page=100"),
+            ("plans", reverse("actions:plan_list")),
+            (f"network, biggest ({biggest.n} members)", biggest.get_absolute_url()),
+            (f"network, typical ({typical.n} members)", typical.get_absolute_url()),
+            (f"organisation ({organisation.n} networks)", organisation.get_absolute_url()),
+            (f"funder ({funder.n} fundings)", funder.get_absolute_url()),
+            ("municipality Barcelona", barcelona.get_absolute_url()),
+            ("municipality, small", small.get_absolute_url()),
+            ("event", event.get_absolute_url()),
+            ("theme", theme.get_absolute_url()),
+            (f"plan ({plan.n} actions)", plan.get_absolute_url()),
+            ("line", line.get_absolute_url()),
+            ("action", action.get_absolute_url()),
+            ("timeline, biggest plan", plan.get_timeline_url()),
+            ("timeline filtered", plan.get_timeline_url() + f"?year={plan.start_year}"),
+            ("timeline CSV", reverse("actions:timeline_csv", kwargs={"slug": plan.slug})),
+            ("search cooperativa", reverse("networks:search") + "?q=cooperativa"),
+            ("search economia", reverse("networks:search") + "?q=economia"),
+            ("events feed", reverse("actions:events_feed")),
+            ("events iCal", reverse("actions:events_ical")),
+            ("plan changes feed", reverse("actions:changes_feed")),
+            ("sitemap.xml", "/sitemap.xml"),
+            ("robots.txt", "/robots.txt"),
+        ]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port):
+    env = {**os.environ, **SERVER_ENV, "BIND": f"127.0.0.1:{port}"}
+    env.pop("PGOPTIONS")
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    process = subprocess.Popen(
+        [gunicorn, "-c", "xmess_site/gunicorn.conf.py", "xmess_site.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            fetch(port, "/robots.txt")
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def fetch(port, path, cookie=None, timeout=60):
+    """One request on a new connection: (status, body bytes, seconds)."""
+    headers = {"Host": "127.0.0.1", "Accept-Encoding": "identity"}
+    if cookie:
+        headers["Cookie"] = cookie
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    return response.status, len(body), time.perf_counter() - start
+
+
+def one_client(port, path, cookie, budget):
+    timings = []
+    status = size = 0
+    started = time.perf_counter()
+    try:
+        if cookie is None:
+            fetch(port, path)  # warm the cache
+            started = time.perf_counter()
+        while len(timings) < 20 and (len(timings) < 3 or time.perf_counter() - started < budget):
+            status, size, seconds = fetch(port, path, cookie)
+            timings.append(seconds * 1000)
+    except OSError as error:  # gunicorn's timeout killed the worker, or ours expired
+        status = type(error).__name__[:6]
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+    return status, size, statistics.median(timings), p95, len(timings)
+
+
+def query_count(client, path, cookie):
+    if cookie:
+        client.cookies["sessionid"] = "loadtest-uncached"
+    else:
+        client.cookies.clear()
+        try:
+            client.get(path)  # warm the cache
+        except DatabaseError:
+            return "timeout"
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+    except DatabaseError:  # over the statement timeout, as gunicorn's would be
+        return "timeout"
+    finally:
+        client.cookies.clear()
+    return len(queries)
+
+
+def wrk(port, path, cookie, duration, connections, script):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
+    command += ["-s", script, "-H", "Accept-Encoding: identity"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    else:
+        fetch(port, path)  # warm the cache
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 60,
+    ).stdout
+    line = next(row for row in output.splitlines() if row.startswith("RESULT"))
+    requests, micros, errors, bad_status, p95 = map(int, line.split()[1:])
+    return requests / (micros / 1e6), p95 / 1000, errors + bad_status
+
+
+def drain(port):
+    """Wait for the requests still queued from the last run: a new one waits behind them."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            _status, _size, seconds = fetch(port, "/robots.txt", timeout=120)
+        except OSError:
+            continue
+        if seconds < 0.2:
+            return
+        time.sleep(1)
+
+
+def load_phase(port, results, static_path, args, script):
+    """wrk on the static file, then every page cached, then every page uncached, then the
+    static file again (uncached runs leave queues behind: they go last, each drained)."""
+
+    def run(label, mode, path, cookie, static_rps=None):
+        rps, p95, errors = wrk(port, path, cookie, args.duration, args.connections, script)
+        share = f"{100 * rps / static_rps:>10.1f}%" if static_rps else f"{'-':>11}"
+        print(f"{label[:36]:36} {mode:8} {rps:>9.1f} {p95:>9.1f} {errors:>7} {share}", flush=True)
+        return rps
+
+    print(f"\nwrk: {args.connections} connections, {args.duration} s each, 2 threads")
+    print(f"{'page':36} {'mode':8} {'req/s':>9} {'p95 ms':>9} {'errors':>7} {'% of static':>11}")
+    static_rps = run(f"static {static_path.rsplit('/', 1)[-1]}", "file", static_path, None)
+    for mode, cookie in (("cached", None), ("uncached", UNCACHED_COOKIE)):
+        for row in results:
+            label = row["label"]
+            if row[mode] is None:
+                print(f"{label[:36]:36} {mode:8} skipped: it fails for one client")
+            elif mode == "uncached" and row["uncached"] > args.wrk_max_seconds * 1000:
+                print(
+                    f"{label[:36]:36} {mode:8} skipped: one request takes "
+                    f"{row['uncached'] / 1000:.1f} s"
+                )
+            else:
+                run(label, mode, row["path"], cookie, static_rps)
+                if mode == "uncached":
+                    drain(port)
+    run(f"static {static_path.rsplit('/', 1)[-1]} again", "file", static_path, None, static_rps)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--budget", type=float, default=8, help="seconds per one-client series")
+    parser.add_argument("--wrk-max-seconds", type=float, default=1.0)
+    parser.add_argument("--only", help="only pages whose label contains this")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql" or "redis" not in settings.CACHES["default"]["BACKEND"]:
+        raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: see the Makefile.")
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: make system-packages (Debian's wrk).")
+
+    ensure_data(args.scale)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("seed", verbosity=0)
+    page_list = [p for p in pages() if not args.only or args.only in p[0]]
+    static_path = static("css/site.css")
+    port = free_port()
+    server = start_server(port)
+    client = Client()
+    results = []
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        try:
+            print(
+                f"\n{connection.vendor}, {Organisation.objects.count()} organisations; "
+                f"gunicorn on 127.0.0.1:{port}; {os.cpu_count()} cores\n"
+            )
+            header = (
+                f"{'page':36} {'mode':8} {'status':>6} {'median ms':>10} {'p95 ms':>8} "
+                f"{'n':>3} {'queries':>7} {'HTML KB':>8}"
+            )
+            print(header)
+            for label, path in page_list:
+                row = {"label": label, "path": path}
+                for mode, cookie in (("uncached", UNCACHED_COOKIE), ("cached", None)):
+                    status, size, median, p95, n = one_client(port, path, cookie, args.budget)
+                    queries = query_count(client, path, cookie)
+                    row[mode] = median if status == 200 else None
+                    print(
+                        f"{label[:36]:36} {mode:8} {status:>6} {median:>10.1f} {p95:>8.1f} "
+                        f"{n:>3} {queries:>7} {size / 1024:>8.1f}",
+                        flush=True,
+                    )
+                results.append(row)
+
+            load_phase(port, results, static_path, args, script.name)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

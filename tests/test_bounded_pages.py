@@ -1,0 +1,237 @@
+"""Every public page stays bounded whatever the data: long relations are previewed with their
+total and a link to the filtered list, or paginated; lists count and page up to a cap;
+filters that name a municipality or a network are text resolved on the server.
+
+The data here is small (60-odd rows per relation, past every preview size) so an N+1 query
+or a missing bound shows in seconds; the figures at 100,000 organisations come from
+tests/explain_scale.py and the load test.
+"""
+
+import json
+import re
+
+import pytest
+from django.utils import translation
+
+from actions.sections import SHOWN_ACTIONS
+from networks import search, views
+from networks.models import Membership, Municipality, Organisation
+from tests.factories import (
+    make_action,
+    make_event,
+    make_funder,
+    make_funding,
+    make_line,
+    make_membership,
+    make_municipality,
+    make_network,
+    make_organisation,
+    make_plan,
+    make_theme,
+    make_year,
+)
+from tests.test_public_pages import DETAIL_QUERY_CAP, LIST_QUERY_CAP, object_url
+
+pytestmark = pytest.mark.django_db
+
+MANY = views.PREVIEW + 10
+MAX_HTML = 150_000
+# An inline map has a budget of its own (tests/test_geography.py): the page is weighed without it.
+INLINE_MAP = re.compile(rb'<svg class="map__svg".*?</svg>', re.S)
+
+
+def html_bytes(response):
+    return len(INLINE_MAP.sub(b"", response.content))
+
+
+@pytest.fixture
+def big(db):
+    """One of everything, each with more related rows than a page shows."""
+    town = make_municipality("Vila Gran")
+    theme = make_theme("Tema gran", "Big theme")
+    network = make_network("Xarxa gran", "Big network")
+    network.themes.add(theme)
+    funder = make_funder("Fons gran", "Big fund")
+    organisations = []
+    for number in range(MANY):
+        organisation = make_organisation(f"Entitat {number:03}", municipality=town)
+        organisation.themes.add(theme)
+        organisations.append(organisation)
+        make_membership(network, organisation)
+        make_membership(network, make_municipality(f"Vilaprova {number:03}"))
+        make_funding(funder, organisation=organisation, start_year=2000 + number % 20)
+    member = organisations[0]
+    for number in range(MANY):
+        make_membership(make_network(f"Altra xarxa {number:03}"), member)
+        make_membership(make_network(f"Xarxa local {number:03}"), town)
+    for number in range(views.EVENTS_PREVIEW + 5):
+        event = make_event(f"Trobada {number:03}", municipality=town)
+        event.networks.add(network)
+        event.organisers.add(member)
+    plan = make_plan("Pla gran", "Big plan", municipality=town, start_year=2020, end_year=2021)
+    line = make_line(plan, 1)
+    for position in range(1, SHOWN_ACTIONS + 10):
+        action = make_action(line, position)
+        action.networks.add(network)
+        action.organisations.add(member)
+        make_year(action, 2020)
+    return {
+        "network": network,
+        "organisation": member,
+        "municipality": town,
+        "theme": theme,
+        "funder": funder,
+        "plan": plan,
+    }
+
+
+def test_detail_pages_stay_bounded_in_queries_and_size(client, big, django_assert_max_num_queries):
+    for language in ("ca", "en"):
+        for kind in ("network", "organisation", "municipality", "theme", "funder", "plan"):
+            with django_assert_max_num_queries(DETAIL_QUERY_CAP, info=kind):
+                response = client.get(object_url(big[kind], language))
+            assert response.status_code == 200, kind
+            assert html_bytes(response) < MAX_HTML, kind
+
+
+def test_network_page_previews_its_members_and_links_to_all_of_them(client, big):
+    network = big["network"]
+    with translation.override("en"):
+        body = client.get(network.get_absolute_url()).content.decode()
+    member_rows = re.findall(r'<th scope="row"><a href="/en/organisations/', body)
+    assert len(member_rows) == views.PREVIEW
+    organisations = Organisation.objects.filter(memberships__network=network).count()
+    assert f"Organisations ({organisations})" in body
+    assert f"Showing {views.PREVIEW} of {organisations}." in body
+    full_list = f"/en/organisations/?network={network.slug_ca}"
+    assert full_list in body
+    listed = client.get(full_list).content.decode()
+    assert f'role="status">{organisations} results' in listed
+    municipalities = f"/en/municipalities/?network={network.slug_ca}"
+    assert municipalities in body
+    assert f"{Municipality.objects.members_of(network).count()} results" in (
+        client.get(municipalities).content.decode()
+    )
+    # The JSON-LD names the members the page shows (organisations and councils), not all.
+    councils = re.findall(r'<th scope="row"><a href="/en/municipalities/', body)
+    data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', body, re.S)[1])
+    assert len(data["member"]) == len(member_rows) + len(councils)
+    assert len([m for m in data["member"] if m["@type"] == "Organization"]) == views.PREVIEW
+
+
+def test_municipality_page_previews_organisations_networks_events_and_actions(client, big):
+    town = big["municipality"]
+    body = client.get(object_url(town, "en")).content.decode()
+    for list_path, count in [
+        ("/en/organisations/", town.organisations.count()),
+        ("/en/networks/", Membership.objects.filter(municipality=town).count()),
+        ("/en/events/", town.events.count()),
+    ]:
+        url = f"{list_path}?municipality={town.slug}"
+        assert url.replace("&", "&amp;") in body, url
+        assert f'role="status">{count} results' in client.get(url).content.decode()
+    assert f"Showing {SHOWN_ACTIONS} of {SHOWN_ACTIONS + 9}." in body
+    assert "Progress year by year" in body
+
+
+def test_funder_fundings_are_paginated(client, big):
+    funder = big["funder"]
+    url = object_url(funder, "en")
+    first = client.get(url).content.decode()
+    second = client.get(f"{url}?page=2").content.decode()
+    per_page = views.FunderDetailView.fundings_per_page
+    rows = [len(re.findall(r'<th scope="row">', page)) for page in (first, second)]
+    assert rows == [per_page, funder.fundings.count() - per_page]
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    assert f"{funder.fundings.count()} fundings recorded." in first
+    # A page number that makes no sense gives the first page, not an error.
+    assert client.get(f"{url}?page=nonsense").status_code == 200
+
+
+def test_organisation_and_theme_pages_show_the_first_entries_and_the_total(client, big):
+    organisation = big["organisation"]
+    body = client.get(object_url(organisation, "en")).content.decode()
+    memberships = organisation.memberships.count()
+    assert f"Showing {views.PREVIEW} of {memberships}." in body
+    assert f"Showing {SHOWN_ACTIONS} of {SHOWN_ACTIONS + 9}." in body
+    theme = big["theme"]
+    body = client.get(object_url(theme, "en")).content.decode()
+    assert f"Showing {views.PREVIEW} of {theme.organisations.count()}." in body
+    assert f"/en/organisations/?theme={theme.slug_ca}" in body
+
+
+def test_lists_count_and_page_up_to_a_cap(client, big, monkeypatch):
+    monkeypatch.setattr(views, "MAX_BROWSABLE", 30)
+    body = client.get("/en/organisations/").content.decode()
+    assert "More than 30 results" in body
+    assert "Page 1 of 2" in body
+    # Past the last browsable page: the last one.
+    assert "Page 2 of 2" in client.get("/en/organisations/?page=99").content.decode()
+    # A search ranks a bounded number of matches, and says so in the same way.
+    monkeypatch.setattr(search, "MAX_RANKED", 20)
+    monkeypatch.setattr(views, "MAX_RANKED", 20)
+    town = big["municipality"].slug
+    body = client.get(f"/en/organisations/?q=entitat&municipality={town}").content.decode()
+    assert "More than 20 results" in body
+
+
+def test_deep_pages_read_the_same_rows_as_shallow_ones(client, big, monkeypatch):
+    from networks import pagination
+
+    names = re.compile(r'class="card__title"><a href="[^"]+">([^<]+)</a>')
+
+    def pages():
+        return [
+            names.findall(client.get(f"/en/organisations/?page={n}").content.decode())
+            for n in (2, 3)
+        ]
+
+    shallow = pages()
+    monkeypatch.setattr(pagination, "DEFER_FROM", 0)
+    deferred = pages()
+    assert shallow == deferred and shallow[0] and shallow[0] != shallow[1]
+
+
+def test_municipality_filter_is_typed_and_resolved_on_the_server(
+    client, big, django_assert_max_num_queries
+):
+    town = big["municipality"]
+    for query, expected in [
+        (town.slug, "found"),  # the slug, as links always wrote it
+        ("Vila Gran", "found"),
+        ("vila gràn", "found"),  # accents and case do not matter
+        ("vilaprova", "several"),
+        ("zzzz", "none"),
+    ]:
+        with django_assert_max_num_queries(LIST_QUERY_CAP):
+            response = client.get("/en/organisations/", {"municipality": query})
+        assert response.status_code == 200
+        body = response.content.decode()
+        if expected == "found":
+            assert f'role="status">{town.organisations.count()} results' in body, query
+            assert "not understood" not in body
+        elif expected == "several":
+            assert "Several municipalities match" in body
+            assert "Vilaprova 000" in body  # a few of them, named
+            assert "type more of the name" in body
+        else:
+            assert "No municipality matches" in body
+        # No drop-down of every municipality: a text field.
+        assert 'name="municipality"' in body and '<select name="municipality"' not in body
+
+
+def test_network_filter_accepts_a_slug_or_a_name_in_either_language(client, big):
+    expected = Municipality.objects.members_of(big["network"]).count()
+    for query in [big["network"].slug_ca, big["network"].slug_en, "Xarxa gran", "big network"]:
+        body = client.get("/en/municipalities/", {"network": query}).content.decode()
+        assert f'role="status">{expected} results' in body, query
+
+
+def test_timeline_of_a_large_plan_is_paginated(client, big, django_assert_max_num_queries):
+    plan = big["plan"]
+    with translation.override("en"):
+        url = plan.get_timeline_url()
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert html_bytes(response) < MAX_HTML

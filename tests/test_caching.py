@@ -1,0 +1,246 @@
+"""Public pages are cached for anonymous visitors and invalidated at once by any change."""
+
+import os
+
+import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from networks.caching import VERSION_KEY, bump_content_version, content_version
+from networks.models import Network, Organisation, Theme
+from tests.admin_support import admin_url
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/3")
+
+
+def url_of(obj, lang="ca"):
+    with translation.override(lang):
+        return obj.get_absolute_url()
+
+
+@pytest.fixture
+def theme(seeded):
+    return Theme.objects.order_by("pk").first()
+
+
+@pytest.mark.parametrize("lang", ["ca", "en"])
+def test_an_anonymous_visitor_gets_the_second_view_from_the_cache(
+    client, seeded, django_assert_num_queries, lang
+):
+    network = Network.objects.get(acronym="XMESS")
+    for url in (f"/{lang}/", url_of(network, lang), url_of(network, lang) + "?x=1"):
+        first = client.get(url)
+        assert first.status_code == 200
+        assert "public" in first["Cache-Control"]
+        assert first["ETag"] and first["Last-Modified"]
+        assert "Cookie" in first["Vary"]
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert second.content == first.content
+        assert second["ETag"] == first["ETag"]
+        assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+        assert second["X-Frame-Options"] == "DENY"
+
+
+def test_each_language_and_query_string_is_its_own_page(client, seeded):
+    network = Network.objects.get(acronym="XMESS")
+    catalan = client.get(url_of(network, "ca"))
+    english = client.get(url_of(network, "en"))
+    assert catalan.content != english.content
+    assert catalan["ETag"] != english["ETag"]
+    page_two = client.get("/ca/" + "?page=2")
+    assert page_two["ETag"] != catalan["ETag"]
+
+
+def test_staff_never_get_a_cached_page(client, seeded, django_assert_max_num_queries):
+    client.force_login(make_staff("staff", is_superuser=True))
+    client.get("/ca/")
+    response = client.get("/ca/")
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+    assert not response.has_header("ETag")
+
+
+def test_a_request_with_a_session_cookie_is_not_served_from_the_cache(client, seeded):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/ca/")  # cached for anonymous visitors
+    client.cookies["sessionid"] = "any-session"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/ca/")
+    assert len(queries) > 0
+    assert "private" in response["Cache-Control"]
+
+
+def test_the_admin_is_never_cached(client, seeded):
+    response = client.get(admin_url("login"))
+    assert "public" not in response.get("Cache-Control", "")
+    assert not response.has_header("ETag")
+
+
+def test_an_admin_edit_shows_at_once(client, seeded, theme):
+    url = url_of(theme)
+    assert theme.name_ca in client.get(url).content.decode()
+    staff = Client()
+    staff.force_login(make_staff("root", is_superuser=True))
+    data = {
+        "name_ca": "Tema canviat a l'administració",
+        "name_en": theme.name_en,
+        "slug_ca": theme.slug_ca,
+        "slug_en": theme.slug_en,
+        "description_ca": theme.description_ca,
+        "description_en": theme.description_en,
+    }
+    response = staff.post(admin_url("networks_theme_change", theme.pk), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Tema canviat a l&#x27;administració" in client.get(url).content.decode()
+
+
+def test_a_many_to_many_change_shows_at_once(client, seeded, theme):
+    organisation = Organisation.objects.exclude(themes=theme).first()
+    url = url_of(theme)
+    assert organisation.name_ca not in client.get(url).content.decode()
+    organisation.themes.add(theme)
+    assert organisation.name_ca in client.get(url).content.decode()
+
+
+def test_a_deletion_shows_at_once(client, seeded):
+    organisation = Organisation.objects.filter(
+        memberships__isnull=True,
+        plans__isnull=True,
+        fundings__isnull=True,
+        funder__isnull=True,
+        hosted_networks__isnull=True,
+        parts__isnull=True,
+    ).first()
+    url = url_of(organisation)
+    assert client.get(url).status_code == 200
+    organisation.delete()
+    assert client.get(url).status_code == 404
+
+
+def test_the_home_counts_follow_the_content(client, seeded):
+    before = client.get("/en/").context["counts"]["organisations"]
+    assert before == Organisation.objects.count()
+    Organisation.objects.create(
+        name_ca="Nova", name_en="New", slug_ca="nova-prova", slug_en="new-test"
+    )
+    assert client.get("/en/").context["counts"]["organisations"] == before + 1
+
+
+def test_a_matching_if_none_match_gets_304_without_a_query(
+    client, seeded, django_assert_num_queries
+):
+    first = client.get("/ca/")
+    with django_assert_num_queries(0):
+        response = client.get("/ca/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == first["ETag"]
+    bump_content_version()
+    assert client.get("/ca/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_a_matching_if_modified_since_gets_304(client, seeded):
+    first = client.get("/ca/")
+    response = client.get("/ca/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert response.status_code == 304
+
+
+def test_not_found_pages_are_not_cached(client, seeded, django_assert_max_num_queries):
+    with translation.override("ca"):
+        url = reverse("networks:organisation_detail", kwargs={"slug": "no-existeix"})
+    response = client.get(url)
+    assert response.status_code == 404
+    assert not response.has_header("ETag")
+
+
+def test_seed_bumps_the_version(seeded, django_capture_on_commit_callbacks):
+    before = content_version()[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed", "directory", "--force", verbosity=0)
+    assert content_version()[0] > before
+
+
+def redis_answers():
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture
+def redis_cache(settings):
+    if not redis_answers():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is required on CI ({REDIS_TEST_URL}).")
+        pytest.skip(f"No Redis at {REDIS_TEST_URL}.")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": "xmess-test",
+        }
+    }
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_with_redis_url_pages_and_the_version_live_in_redis(
+    client, seeded, redis_cache, django_assert_num_queries
+):
+    import redis
+
+    assert isinstance(caches["default"], RedisCache)
+    client.get("/ca/")
+    with django_assert_num_queries(0):
+        client.get("/ca/")
+    server = redis.Redis.from_url(REDIS_TEST_URL)
+    version = int(server.get(f"xmess-test:1:{VERSION_KEY}"))
+    assert server.keys("xmess-test:1:page:*")
+    Theme.objects.order_by("pk").first().save()
+    assert int(server.get(f"xmess-test:1:{VERSION_KEY}")) > version
+
+
+def test_the_home_counts_are_not_recounted_while_nothing_changes(client, seeded):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/ca/")
+    client.cookies["sessionid"] = "any-session"  # the page itself is rendered again
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/ca/")
+    assert response.context["counts"]["networks"] == Network.objects.count()
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_deletion_and_a_recovery_in_the_admin_show_at_once(client, seeded):
+    theme = Theme.objects.create(
+        name_ca="Tema recuperable",
+        name_en="Recoverable theme",
+        slug_ca="recuperable",
+        slug_en="rec",
+    )
+    url = url_of(theme)
+    assert client.get(url).status_code == 200  # now cached
+    staff = Client()
+    staff.force_login(make_staff("root", is_superuser=True))
+    response = staff.post(admin_url("networks_theme_delete", theme.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert client.get(url).status_code == 404
+    record = Theme.history.filter(id=theme.pk, history_type="-").latest()
+    assert staff.post(admin_url("networks_theme_restore", record.history_id)).status_code == 302
+    assert "Tema recuperable" in client.get(url).content.decode()

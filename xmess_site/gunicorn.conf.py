@@ -1,0 +1,43 @@
+"""gunicorn settings for production: ``gunicorn -c xmess_site/gunicorn.conf.py xmess_site.wsgi``.
+
+Environment: ``BIND`` (default 127.0.0.1:8000; a TLS proxy in front), ``WEB_CONCURRENCY``
+(worker processes, overriding the rule below), ``GUNICORN_THREADS``, ``ACCESS_LOG`` ("-" for
+stdout; off by default, the proxy in front usually logs).
+
+How many workers. Rendering a page is Python work that holds the GIL, so only processes use
+more than one core: with a shared cache (``REDIS_URL``) we run ``2 × cores + 1`` synchronous
+workers, gunicorn's own rule, so that while one worker waits on PostgreSQL or Redis another
+renders.
+
+Without ``REDIS_URL`` the cache is local memory, one per process: several processes would
+each keep their own pages and their own content version, and an edit made through one would
+not reach the others (stale pages for up to PAGE_CACHE_SECONDS). So then we run a single
+process with ``2 × cores + 1`` threads: one cache, one version, correct at once, at the cost
+of using one core. Set ``REDIS_URL`` to use them all.
+"""
+
+import multiprocessing
+import os
+
+cores = multiprocessing.cpu_count()
+shared_cache = bool(os.environ.get("REDIS_URL"))
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+if shared_cache:
+    workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * cores + 1)
+    threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+else:
+    workers = 1
+    threads = int(os.environ.get("GUNICORN_THREADS") or 2 * cores + 1)
+worker_class = "gthread" if threads > 1 else "sync"
+
+# A request that takes longer than this is killed (and logged), never left to pile up.
+timeout = 30
+graceful_timeout = 30
+# Recycle workers now and then, so a slow leak in any library never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("ACCESS_LOG") or None
+errorlog = "-"
+# Behind the proxy: trust its X-Forwarded-* headers only from these addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
