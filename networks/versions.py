@@ -111,15 +111,21 @@ def token_of(model, pk, values):
     return f"{latest or 0}.{fingerprint(values)}"
 
 
-def version_tokens(model, pks):
-    """{pk: token} for many entries in a few queries (an inline's rows)."""
+def version_tokens(model, pks, *, lock=False):
+    """{pk: token} for many entries in a few queries (an inline's rows, an import's chunk).
+
+    ``lock`` holds the rows until the end of the transaction, as in ``stored_values``.
+    """
     pks = [pk for pk in pks if pk is not None]
     if not pks:
         return {}
     pk_name = model._meta.pk.attname
     attnames = [f.attname for f in compared_fields(model)]
     stored = {}
-    for row in model._default_manager.filter(pk__in=pks).values(pk_name, *attnames):
+    queryset = model._default_manager.filter(pk__in=pks)
+    if lock:
+        queryset = queryset.select_for_update()
+    for row in queryset.values(pk_name, *attnames):
         key = row[pk_name] if pk_name in attnames else row.pop(pk_name)
         stored[key] = row
     for field_ in compared_many_to_many(model):

@@ -3,6 +3,7 @@
 - ``files``: reading CSV and XLSX uploads, and refusing what is not one.
 - ``columns`` and ``resources``: how a kind of entry is read from a file, by natural keys.
 - ``engine``: preview and apply, all or nothing, with history; ``undo``: revert an import.
+- ``versions``: confirming writes over no entry changed since its preview.
 - ``directory``: the directory's resources; other apps register theirs in ``<app>/imports.py``
   (``actions/imports.py``), found by ``autodiscover``, so this package never imports them.
 - ``admin``: the import pages and the "Import" button on the admin's lists.

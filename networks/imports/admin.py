@@ -8,7 +8,9 @@ re-imports with no changes.
 
 Between preview and confirmation the uploaded file waits in ``XMESS_IMPORT_DIR`` (a
 temporary folder by default; it must be shared when several servers answer), named by a
-random token that only the uploader's session knows.
+random token that only the uploader's session knows, with the preview's full report and
+the versions of the entries it read (``versions``: confirming refuses to write over an entry
+changed since, and offers to preview the same file again).
 """
 
 import csv
@@ -37,6 +39,7 @@ from .engine import run_import
 from .files import ImportFile, ImportFileError, max_bytes
 from .models import ImportRecord
 from .undo import UndoRefused, undo_import
+from .versions import ConfirmCheck, PreviewNotes
 
 SESSION_KEY = "xmess_imports"
 PENDING_LIFETIME = 24 * 3600
@@ -110,6 +113,11 @@ class ImportMixin:
         urls = [
             path("import/", wrap(self.import_view), name=self._url_name("import")),
             path("import/confirm/", wrap(self.confirm_view), name=self._url_name("import_confirm")),
+            path(
+                "import/again/",
+                wrap(self.preview_again_view),
+                name=self._url_name("import_again"),
+            ),
             path(
                 "import/example.csv", wrap(self.example_view), name=self._url_name("import_example")
             ),
@@ -194,15 +202,24 @@ class ImportMixin:
         with stored.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
+        return self.run_preview(request, resource, form, token, name)
+
+    def run_preview(self, request, resource, form, token, name):
+        folder = pending_dir()
         try:
             with (
-                stored.open("rb") as data,
+                (folder / f"{token}.upload").open("rb") as data,
                 (folder / f"{token}.csv").open(
                     "w", encoding="utf-8-sig", newline=""
                 ) as report_file,
+                (folder / f"{token}.versions").open("w", encoding="utf-8") as notes,
             ):
                 report = run_import(
-                    resource, ImportFile(data, name), dry_run=True, sink=ReportWriter(report_file)
+                    resource,
+                    ImportFile(data, name),
+                    dry_run=True,
+                    sink=ReportWriter(report_file),
+                    versions=PreviewNotes(notes),
                 )
         except ImportFileError as error:
             self.discard(token)
@@ -223,15 +240,41 @@ class ImportMixin:
 
     def discard(self, token):
         folder = pending_dir()
-        for suffix in (".upload", ".csv"):
+        for suffix in (".upload", ".csv", ".versions"):
             (folder / f"{token}{suffix}").unlink(missing_ok=True)
 
     def pending(self, request, token):
         entry = request.session.get(SESSION_KEY, {}).get(token)
         stored = pending_dir() / f"{token}.upload"
-        if not entry or entry["model"] != self.opts.label_lower or not stored.exists():
+        versions = pending_dir() / f"{token}.versions"
+        if (
+            not entry
+            or entry["model"] != self.opts.label_lower
+            or not stored.exists()
+            or not versions.exists()
+        ):
             return None, None
         return entry, stored
+
+    def expired(self, request, resource):
+        context = self.import_context(
+            request,
+            resource,
+            form=UploadForm(),
+            file_error=_("This preview has expired: upload the file again."),
+        )
+        return TemplateResponse(request, "admin/xmess/import_form.html", context, status=400)
+
+    def preview_again_view(self, request):
+        """The kept file previewed anew (after a refused confirmation): no new upload."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse(f"admin:{self._url_name('import')}"))
+        resource = self.resource_for(request)
+        token = request.POST.get("token", "")
+        entry, _stored = self.pending(request, token)
+        if entry is None:
+            return self.expired(request, resource)
+        return self.run_preview(request, resource, UploadForm(), token, entry["name"])
 
     def confirm_view(self, request):
         if request.method != "POST":
@@ -240,16 +283,18 @@ class ImportMixin:
         token = request.POST.get("token", "")
         entry, stored = self.pending(request, token)
         if entry is None:
-            context = self.import_context(
-                request,
-                resource,
-                form=UploadForm(),
-                file_error=_("This preview has expired: upload the file again."),
-            )
-            return TemplateResponse(request, "admin/xmess/import_form.html", context, status=400)
+            return self.expired(request, resource)
         try:
-            with stored.open("rb") as data:
-                report = run_import(resource, ImportFile(data, entry["name"]), dry_run=False)
+            with (
+                stored.open("rb") as data,
+                (pending_dir() / f"{token}.versions").open(encoding="utf-8") as notes,
+            ):
+                report = run_import(
+                    resource,
+                    ImportFile(data, entry["name"]),
+                    dry_run=False,
+                    versions=ConfirmCheck(notes),
+                )
         except ImportFileError as error:
             return self.refuse(request, resource, UploadForm(), error)
         if report.has_errors:

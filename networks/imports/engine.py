@@ -26,6 +26,8 @@ from .columns import RefColumn, clean_text, same
 from .files import ImportFileError
 from .models import ImportEntry, ImportRecord
 from .resources import LANGUAGE_CODES, RowKeyError
+from .versions import SHOWN as CONFLICTS_SHOWN
+from .versions import Conflict
 
 CHUNK = 500
 
@@ -64,6 +66,9 @@ class Report:
         self.shown = []
         self.errors_shown = []
         self.record = None
+        # Entries changed by someone else since the preview (see ``versions``).
+        self.conflicts = []
+        self.conflict_count = 0
 
     def add(self, result):
         self.counts[result.outcome] += 1
@@ -75,13 +80,23 @@ class Report:
         if self.sink is not None:
             self.sink(result)
 
+    def add_conflict(self, row, label, describe):
+        """``describe()`` runs (a few queries) only for the conflicts shown."""
+        self.conflict_count += 1
+        if len(self.conflicts) < CONFLICTS_SHOWN:
+            self.conflicts.append(Conflict(row, label, describe()))
+
+    @property
+    def conflicts_not_shown(self):
+        return self.conflict_count - len(self.conflicts)
+
     @property
     def rows(self):
         return sum(self.counts.values())
 
     @property
     def has_errors(self):
-        return bool(self.file_errors or self.counts[ERROR])
+        return bool(self.file_errors or self.counts[ERROR] or self.conflict_count)
 
     @property
     def truncated(self):
@@ -154,9 +169,11 @@ def read_header(resource, header, report):
     return columns
 
 
-def run_import(resource, import_file, *, dry_run, sink=None):
+def run_import(resource, import_file, *, dry_run, sink=None, versions=None):
     """Preview (``dry_run``) or apply one file; returns the ``Report``.
 
+    ``versions``: a preview's ``PreviewNotes`` (what it read), or a confirmation's
+    ``ConfirmCheck`` (nothing is written if an entry changed since); None for neither.
     Raises ``ImportFileError`` when the file cannot be read at all.
     """
     report = Report(resource, import_file.name, sink)
@@ -168,6 +185,10 @@ def run_import(resource, import_file, *, dry_run, sink=None):
     if report.file_errors:
         return report
     with transaction.atomic():
+        if versions is not None:
+            versions.check(resource.model, report)
+            if report.conflict_count:
+                return report  # before a single write
         record = None
         if not dry_run:
             record = ImportRecord.objects.create(
@@ -175,13 +196,13 @@ def run_import(resource, import_file, *, dry_run, sink=None):
                 file_name=import_file.name[:255],
                 user=resource.user,
             )
-        importer = Importer(resource, columns, report, record)
+        importer = Importer(resource, columns, report, record, versions)
         try:
             for chunk in batched(enumerate(rows, start=2), CHUNK):
                 importer.process(chunk)
         except Aborted:
             pass  # the failing row is in the report; the transaction is rolled back below
-        if report.rows == 0:
+        if report.rows == 0 and not report.conflict_count:
             report.file_errors.append(_("The file has column names but no rows."))
         if report.has_errors or dry_run:
             transaction.set_rollback(True)
@@ -217,8 +238,9 @@ def single_unique_fields(model):
 
 
 class Importer:
-    def __init__(self, resource, columns, report, record):
+    def __init__(self, resource, columns, report, record, versions=None):
         self.resource = resource
+        self.versions = versions
         self.columns = columns
         self.report = report
         self.record = record
@@ -249,6 +271,9 @@ class Importer:
         parsed = [row for row in parsed if row is not None]
         keys = [key for _n, _c, key, errors in parsed if key is not None and not errors]
         existing = self.resource.existing(keys)
+        if self.versions is not None:
+            matched = [objs[0].pk for objs in existing.values() if len(objs) == 1]
+            self.versions.read_chunk(self.resource.model, matched)
         self.find_taken(parsed)
         for column in self.resource.columns:
             if isinstance(column, RefColumn):
@@ -392,6 +417,11 @@ class Importer:
             return
         created = not matches
         obj = matches[0] if matches else resource.new(key)
+        if self.versions is not None:
+            conflict = self.versions.row(number, obj, created, label)
+            if conflict is not None:
+                self.report.add_conflict(number, label, conflict)
+                return
         changes, changed, m2m = [], [], {}
         for column in resource.columns:
             if column.readonly or column.name in resource.key or column.name not in cells:
