@@ -200,6 +200,8 @@ class Comarca(models.Model):
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), max_length=90)
 
+    modified = modified_field()
+
     objects = ComarcaQuerySet.as_manager()
 
     class Meta:

@@ -22,6 +22,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
+from ..caching import content_changed
 from .columns import RefColumn, clean_text, same
 from .files import ImportFileError
 from .models import ImportEntry, ImportRecord
@@ -213,6 +214,8 @@ def run_import(resource, import_file, *, dry_run, sink=None, versions=None):
             record.unchanged = report.counts[UNCHANGED]
             record.save()
             report.record = record
+            # Rows were written in bulk, which sends no signals: cached pages go stale now.
+            content_changed()
     return report
 
 
