@@ -80,7 +80,7 @@ class ThemeFilterMixin(django_filters.FilterSet):
         label=_("Theme"), choices=theme_choices, method="filter_theme", empty_label=_("Any theme")
     )
 
-    def filter_theme(self, queryset, name, value):
+    def filter_theme(self, queryset, name, value: str):
         # Exists() rather than a JOIN and DISTINCT: the list stays in its indexed order.
         through = queryset.model.themes.through
         column = queryset.model._meta.model_name

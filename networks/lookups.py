@@ -12,6 +12,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .search import fold
 
@@ -54,6 +56,8 @@ def resolve(text, *, exact, candidates, messages):
     raise forms.ValidationError(several, params={"text": text, "names": names})
 
 
+# The API documents it as what a visitor types: a slug, a name or an acronym.
+@extend_schema_field(OpenApiTypes.STR)
 class EntryFilter(django_filters.Filter):
     """Keeps the rows linked to the named entry: through ``field_name`` (a foreign key), or
     through ``related`` = (link model, its field to the row, its field to the entry) with an
