@@ -25,9 +25,9 @@ from django.db import connection
 from django.utils import translation
 
 from networks.models import Theme
+from tests.test_caching import REDIS_TEST_URL, redis_answers
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/3")
 PASSWORD = "two-servers-password-42"
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,16 +37,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def redis_answers():
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
-    except Exception:
-        return False
-    return True
 
 
 @pytest.fixture
