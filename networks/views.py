@@ -1,7 +1,11 @@
 """Public pages of the directory: home, lists with filters, details, search, robots.txt.
 
 Every page runs a fixed number of queries whatever the number of rows: lists prefetch what
-their cards show, details prefetch each relation they list (see tests/test_public_pages.py).
+their cards show, details show bounded previews of each relation (tests/test_bounded_pages.py).
+
+Longer than the ~300 lines a module should be: the lists and details share FilteredListView,
+``by_member`` and the preview helpers, and the site-wide pages (home, search, open data,
+robots.txt, 404) still live here too; they are the part to move to a module of their own.
 """
 
 from collections import defaultdict
