@@ -7,8 +7,12 @@ with the same parameter names and values, and drf-spectacular documents those pa
 
 ``router`` is shared: ``actions/api.py`` registers its endpoints on it from its AppConfig,
 so this module never imports ``actions``. Only GET and HEAD exist; responses carry no cookie
-and no session, so any cache can keep them (they vary only on Accept-Language, which picks
-the language of error messages and of the labels in the OpenAPI document).
+and no session, so any cache can keep them: they vary on Accept-Language (the language of
+error messages and of the OpenAPI labels) and, through the page cache (caching.py), on
+Cookie, so that nobody signed in is handed the anonymous copy.
+
+Why one module over 300 lines: one small viewset per endpoint beside the pagination, CORS and
+docs views they share; split, each piece would be a few lines read without the others.
 """
 
 from django.core.paginator import Paginator

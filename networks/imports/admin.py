@@ -11,6 +11,9 @@ temporary folder by default; it must be shared when several servers answer), nam
 random token that only the uploader's session knows, with the preview's full report and
 the versions of the entries it read (``versions``: confirming refuses to write over an entry
 changed since, and offers to preview the same file again).
+
+Why one module over 300 lines: the upload, preview, confirm, report and undo views are one
+flow over one kept file, and read in the order an editor goes through them.
 """
 
 import csv

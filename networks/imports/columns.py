@@ -3,6 +3,8 @@
 Every column reads exactly what the admin's CSV export of the same model writes, so an
 export re-imports with no changes. References use keys a person can type (slugs, INE codes,
 acronyms), never database ids; many-to-many cells list keys separated by semicolons.
+
+Just over 300 lines: one small class per kind of column, each with its read and its write.
 """
 
 from decimal import Decimal, InvalidOperation

@@ -9,6 +9,9 @@ confirming does. Any error anywhere rolls back the whole import.
 The report keeps counts for every row but details only for the first ``Report.SHOWN``
 rows; every row's detail goes to ``sink`` as it is produced (the full report file, or the
 command's output), so memory stays bounded whatever the file's length.
+
+Why one module over 300 lines: reading, comparing, checking and writing a chunk share the
+chunk's state (pending rows, references, history); splitting them would pass it around.
 """
 
 from collections import Counter
