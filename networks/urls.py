@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, feeds, geography, views
+from . import exports, feeds, geography, site_pages, views
 
 app_name = "networks"
 
@@ -32,11 +32,11 @@ urlpatterns = [
     path(_("events/"), views.EventListView.as_view(), name="event_list"),
     path(_("events/<slug:slug>/"), views.EventDetailView.as_view(), name="event_detail"),
     path(_("themes/<slug:slug>/"), views.ThemeDetailView.as_view(), name="theme_detail"),
-    path(_("search/"), views.SearchView.as_view(), name="search"),
+    path(_("search/"), site_pages.SearchView.as_view(), name="search"),
     # Feeds: one per language, as the language prefix of the URL says.
     path(_("feeds/events.atom"), feeds.EventsFeed(), name="events_feed"),
     path(_("feeds/events.ics"), feeds.events_ical, name="events_ical"),
-    path(_("open-data/"), views.OpenDataView.as_view(), name="open_data"),
+    path(_("open-data/"), site_pages.OpenDataView.as_view(), name="open_data"),
 ]
 
 # Downloads of each list as the visitor filtered it: <list>/download.csv|json|geojson?<filters>

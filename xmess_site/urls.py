@@ -4,8 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from actions.sitemaps import sitemaps as plan_sitemaps
-from networks import api
-from networks import views as public_views
+from networks import api, site_pages
 from networks.health import healthz
 from networks.sitemaps import section as sitemap_section
 from networks.sitemaps import sitemaps as directory_sitemaps
@@ -14,7 +13,7 @@ from networks.sitemaps import sitemaps as directory_sitemaps
 sitemaps = directory_sitemaps | plan_sitemaps
 
 urlpatterns = [
-    path("", public_views.root_redirect, name="root"),
+    path("", site_pages.root_redirect, name="root"),
     path("i18n/", include("django.conf.urls.i18n")),
     # An index of sections, each paginated (?p=2): see networks/sitemaps.py.
     path(
@@ -29,19 +28,19 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),
-    path("robots.txt", public_views.robots_txt, name="robots_txt"),
+    path("robots.txt", site_pages.robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include((api.urlpatterns(), "api"))),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", public_views.HomeView.as_view(), name="home"),
+    path("", site_pages.HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path("", include("networks.urls")),
     path("", include("actions.urls")),
     prefix_default_language=True,
 )
 
-handler404 = "networks.views.page_not_found"
+handler404 = "networks.site_pages.page_not_found"
 # Rendered without a request context: see networks/failures.py.
 handler500 = "networks.failures.server_error"
