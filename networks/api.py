@@ -232,9 +232,14 @@ class MunicipalityViewSet(ReadOnlyViewSet):
 class ComarcaViewSet(ReadOnlyViewSet):
     """Catalonia's comarques (counties), with their provinces and number of municipalities."""
 
-    queryset = Comarca.objects.with_places()
+    queryset = Comarca.objects.all()
     serializer_class = api.ComarcaSerializer
     filterset_class = filters.ComarcaFilter
+
+    def filter_queryset(self, queryset):
+        # Annotated after filtering: PostgreSQL's search builds a new queryset of its matches,
+        # which would drop annotations made before it.
+        return super().filter_queryset(queryset).with_places()
 
 
 @documented("themes")
