@@ -29,10 +29,15 @@ install: $(VENV)/.installed
 # gettext compiles the translations; Debian's chromium runs the browser tests; npm fetches
 # axe-core for the accessibility test; wrk loads the server in `make loadtest`.
 system-packages:
-	@command -v msgfmt >/dev/null && command -v chromium >/dev/null && command -v npm >/dev/null \
-	  && command -v wrk >/dev/null || { \
-	  (apt-get update -qq && apt-get install -y -qq gettext chromium npm wrk) >/dev/null \
-	  || echo "Could not install gettext/chromium/npm/wrk: install them with your package manager."; }
+	@missing=""; \
+	for pair in msgfmt:gettext chromium:chromium npm:npm wrk:wrk; do \
+	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  (apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null \
+	  || echo "Could not install$$missing: install them with your package manager."; \
+	fi
 
 # Test-only JavaScript (axe-core), pinned by package-lock.json, into the git-ignored node_modules/.
 node_modules/.installed: package.json package-lock.json | system-packages
