@@ -337,7 +337,10 @@ def main():
     parser.add_argument("--wrk-max-seconds", type=float, default=1.0)
     parser.add_argument("--only", help="only pages whose label contains this")
     args = parser.parse_args()
-    if connection.vendor != "postgresql" or "redis" not in settings.CACHES["default"]["BACKEND"]:
+    if (
+        connection.vendor != "postgresql"
+        or "redis" not in settings.CACHES["default"]["BACKEND"].lower()
+    ):
         raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: see the Makefile.")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: make system-packages (Debian's wrk).")

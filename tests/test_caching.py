@@ -189,7 +189,7 @@ def redis_cache(settings):
         pytest.skip(f"No Redis at {REDIS_TEST_URL}.")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "networks.caching.SharedRedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": "xmess-test",
         }

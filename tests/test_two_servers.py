@@ -50,7 +50,7 @@ def shared(settings):
     # The servers and this test share one cache: the one production settings build.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "networks.caching.SharedRedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": "xmess",
         }

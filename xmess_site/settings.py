@@ -244,7 +244,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, with one Redis client per pool (networks/caching.py).
+            "BACKEND": "networks.caching.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "xmess",
         }
