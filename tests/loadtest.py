@@ -176,9 +176,30 @@ def pages():
             ("timeline CSV", reverse("actions:timeline_csv", kwargs={"slug": plan.slug})),
             ("search cooperativa", reverse("networks:search") + "?q=cooperativa"),
             ("search economia", reverse("networks:search") + "?q=economia"),
-            ("events feed", reverse("actions:events_feed")),
-            ("events iCal", reverse("actions:events_ical")),
+            ("events feed", reverse("networks:events_feed")),
+            ("events iCal", reverse("networks:events_ical")),
             ("plan changes feed", reverse("actions:changes_feed")),
+            ("comarques", reverse("networks:comarca_list")),
+            ("comarca Barcelonès", barcelona.comarca.get_absolute_url()),
+            ("API organisations", "/api/v1/organisations/"),
+            (
+                "API organisations filtered",
+                f"/api/v1/organisations/?kind=cooperative&theme={theme.slug_ca}&q=economia",
+            ),
+            ("API organisations deep page", f"/api/v1/organisations/?page={organisations // 50}"),
+            ("API networks", "/api/v1/networks/"),
+            (
+                "API memberships, biggest network",
+                f"/api/v1/memberships/?network={biggest.slug_ca}&page_size=100",
+            ),
+            ("API municipalities", "/api/v1/municipalities/?page_size=100"),
+            ("API events", "/api/v1/events/"),
+            ("API actions", "/api/v1/actions/?page_size=100"),
+            (
+                "CSV organisations filtered",
+                reverse("networks:organisation_export", kwargs={"format": "csv"})
+                + f"?kind=cooperative&theme={theme.slug_ca}",
+            ),
             ("sitemap.xml", "/sitemap.xml"),
             ("robots.txt", "/robots.txt"),
         ]
