@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from . import filters, map_layers, structured_data
+from . import caching, filters, map_layers, structured_data
 from .collation import catalan, sort_key
 from .models import (
     Event,
@@ -162,8 +162,11 @@ class OrganisationListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = map_layers.organisation_counts(self.filterset.qs)
-        context["map"] = map_layers.organisation_map(counts)
+        context["map_html"] = map_layers.cached_list_map(
+            self.request,
+            "organisations",
+            lambda: map_layers.organisation_map(map_layers.organisation_counts(self.filterset.qs)),
+        )
         return context
 
 
@@ -239,10 +242,16 @@ class MunicipalityListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        network = self.network or Network.objects.with_most_municipalities()
+        # A count over every membership: once per content version, not per request.
+        network = self.network or caching.cached_by_version(
+            "network-with-most-municipalities", Network.objects.with_most_municipalities
+        )
         if network:
-            region = self.filterset.region()
-            context["map"] = map_layers.membership_map(network, only=region)
+            context["map_html"] = map_layers.cached_list_map(
+                self.request,
+                "municipalities",
+                lambda: map_layers.membership_map(network, only=self.filterset.region()),
+            )
             context["map_network"] = network
         context["geojson_query"] = context["page_query"]
         return context

@@ -300,6 +300,39 @@ def test_the_organisation_list_map_counts_the_filtered_organisations(client, see
         assert shaded[url].endswith(f": {count} organisation" + ("s" if count > 1 else ""))
 
 
+def test_a_list_map_follows_an_edit_at_once_and_each_filter_and_language_has_its_own(
+    client, seeded
+):
+    """Each list's map is built once per content version: an edit redraws it at once."""
+    town = Municipality.objects.get(name="Sabadell")
+
+    def label(path):
+        link = [x for x in the_map(client, path)["links"] if x["href"].endswith("/sabadell/")]
+        return link[0]["label"]
+
+    before = Organisation.objects.filter(municipality=town).count()
+    assert label("/en/organisations/") == "Sabadell" and before == 0  # none in the seed
+    make_organisation("Cooperativa nova de Sabadell", municipality=town)
+    make_organisation("Associació nova de Sabadell", municipality=town)
+    assert label("/en/organisations/") == "Sabadell: 2 organisations"
+    assert label("/ca/organitzacions/") == "Sabadell: 2 organitzacions"
+    # Page 2 of the same filters draws the same map; another filter its own.
+    assert label("/en/organisations/?page=2") == label("/en/organisations/")
+    assert label("/en/organisations/?province=17") == "Sabadell"
+    # The municipality list's map follows the network's members after an edit too.
+    network = make_network("Xarxa de prova del mapa")
+    make_membership(network, town)
+    make_membership(network, Municipality.objects.get(name="Terrassa"))
+    drawn = the_map(client, f"/en/municipalities/?network={network.slug_ca}")
+    shaded = {x["href"] for x in drawn["links"] if "on" in x["classes"]}
+    assert shaded == {"/en/municipalities/sabadell/", "/en/municipalities/terrassa/"}
+    network.memberships.filter(municipality__name="Terrassa").delete()
+    drawn = the_map(client, f"/en/municipalities/?network={network.slug_ca}")
+    assert {x["href"] for x in drawn["links"] if "on" in x["classes"]} == {
+        "/en/municipalities/sabadell/"
+    }
+
+
 def test_a_comarca_page_maps_its_municipalities_and_lists_its_networks(client, seeded):
     valles = Comarca.objects.get(code="40")
     with translation.override("en"):
