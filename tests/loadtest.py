@@ -190,7 +190,7 @@ def pages():
             ("API networks", "/api/v1/networks/"),
             (
                 "API memberships, biggest network",
-                f"/api/v1/memberships/?network={biggest.slug_ca}&page_size=100",
+                f"/api/v1/memberships/?network={biggest.pk}&page_size=100",
             ),
             ("API municipalities", "/api/v1/municipalities/?page_size=100"),
             ("API events", "/api/v1/events/"),
