@@ -47,6 +47,7 @@ from .models import (
     StrategicLine,
     Theme,
 )
+from .pagination import DEFER_FROM
 
 MAX_PAGE_SIZE = 100
 
@@ -65,10 +66,12 @@ class CrossOriginGetMixin:
 
 
 class DeferredJoinPaginator(Paginator):
-    """Reads a page in two queries: its ids, then those rows with their relations.
+    """Reads a deep page in two queries: its ids, then those rows with their relations.
 
     The first query walks only the ordering's index (an index-only scan on PostgreSQL), so a
-    page deep in 100,000 organisations does not join and fetch every row it skips.
+    page deep in 100,000 organisations does not join and fetch every row it skips. A page
+    near the start is read in one query: the ids query would only repeat the filters (a
+    search and a theme cost 17 ms each time at 100,000 organisations).
     """
 
     def page(self, number):
@@ -77,6 +80,8 @@ class DeferredJoinPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         if top + self.orphans >= self.count:
             top = self.count
+        if bottom < DEFER_FROM:
+            return self._get_page(list(self.object_list[bottom:top]), number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
