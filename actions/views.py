@@ -16,6 +16,10 @@ from .filters import TimelineFilter
 from .models import Action, Line, Plan, Progress, ScheduledYear
 from .timeline import build_grid, status_legend
 
+# About 0.8 KB of HTML per action row: a page of the timeline or of a line stays far under
+# 150 KB and renders fast.
+ACTIONS_PER_PAGE = 50
+
 
 def this_year():
     return timezone.localdate().year
@@ -68,19 +72,28 @@ class LineDetailView(DetailView):
             number=self.kwargs["number"],
         )
 
+    # A line of a large plan holds hundreds of actions (250 in the sample data: 196 KB of
+    # HTML): they are shown a page at a time, as on the timeline.
+    actions_per_page = ACTIONS_PER_PAGE
+
     def get_context_data(self, **kwargs):
         line = self.object
-        actions = list(line.actions.order_by("position"))
-        scheduled = ScheduledYear.objects.filter(action__line=line)
+        page = SectionPage(
+            self.request,
+            line.actions.order_by("position"),
+            param="page",
+            per_page=self.actions_per_page,
+        )
         grid = build_grid(
             lines=[line],
-            actions=actions,
-            scheduled_years=scheduled,
+            actions=page.rows,
+            scheduled_years=ScheduledYear.objects.filter(action__in=page.rows),
             years=line.plan.years,
             only_matching=False,
         )
         return super().get_context_data(
             grid=grid,
+            page=page,
             legend=status_legend(),
             plan=line.plan,
             structured_data=structured_data.line_data(line, self.request),
@@ -146,8 +159,7 @@ class TimelineMixin:
 
 class TimelineView(TimelineMixin, View):
     template_name = "actions/plan_timeline.html"
-    # About 0.8 KB of HTML per action row: a page stays far under 150 KB and renders fast.
-    actions_per_page = 50
+    actions_per_page = ACTIONS_PER_PAGE
 
     def get(self, request, slug):
         self.setup_timeline(request, slug)

@@ -235,3 +235,24 @@ def test_timeline_of_a_large_plan_is_paginated(client, big, django_assert_max_nu
         response = client.get(url)
     assert response.status_code == 200
     assert html_bytes(response) < MAX_HTML
+
+
+def test_a_line_with_many_actions_shows_them_a_page_at_a_time(client, db):
+    line = make_line(make_plan("Pla llarg", "Long plan", start_year=2024, end_year=2025), 1)
+    for position in range(1, 62):
+        make_year(make_action(line, position), 2024)
+    with translation.override("en"):
+        url = line.get_absolute_url()
+    first = client.get(url).content.decode()
+    rows = re.compile(r'<th scope="row" role="rowheader" class="action-cell"><a href="([^"]+)"')
+    assert len(rows.findall(first)) == 50
+    assert "<dd>61</dd>" in first  # the line's total stays on every page
+    assert 'href="?page=2#line-actions" rel="next"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert len(rows.findall(second)) == 11
+    assert 'rel="next"' not in second and 'href="?page=1#line-actions" rel="prev"' in second
+    assert set(rows.findall(first)) | set(rows.findall(second)) == {
+        action.get_absolute_url().replace("/ca/", "/en/") for action in line.actions.all()
+    }
+    # A bogus page number shows the first page, not an error.
+    assert len(rows.findall(client.get(url, {"page": "x"}).content.decode())) == 50
