@@ -10,7 +10,7 @@ told how many at least, and refines the filters (which are indexed) instead of p
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.utils.functional import cached_property
 
 # The most rows a list counts and lets a visitor page through.
@@ -74,12 +74,25 @@ class Preview:
         return iter(self.rows)
 
 
+class SubqueryCount(Subquery):
+    """How many rows ``queryset`` has, as a scalar subquery: the database counts them while
+    it reads a preview's rows, in the same query (an uncorrelated subquery runs once)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        # Only the keys, unordered: the rows the page reads, nothing computed to count them.
+        super().__init__(queryset.order_by().values("pk"))
+
+
 def preview(queryset, size, count=None):
-    """The first ``size`` rows; ``count`` when the caller already knows the total."""
-    rows = list(queryset[:size])
-    if count is None:
-        count = len(rows) if len(rows) < size else queryset.order_by().count()
-    return Preview(rows, count)
+    """The first ``size`` rows and how many there are in all, in one query; ``count`` when
+    the caller already knows the total."""
+    if count is not None:
+        return Preview(list(queryset[:size]), count)
+    rows = list(queryset.annotate(preview_total=SubqueryCount(queryset))[:size])
+    return Preview(rows, rows[0].preview_total if rows else 0)
 
 
 class SectionPage:
