@@ -1,8 +1,9 @@
 """What plans and actions add to the directory's pages, through networks/extensions.py.
 
 The directory (``networks``) never imports this app: ``ActionsConfig.ready`` calls
-``register_sections()``, and the directory's templates render the slots. Each function here
-runs one query, as the prefetch it replaces did, so the pages' query counts don't move.
+``register_sections()``, and the directory's templates render the slots. What each function
+here reads counts against its page's cap of 10 queries: a preview brings its total with its
+rows (networks.pagination.preview), and a summary is read only when the page shows it.
 """
 
 from collections import defaultdict

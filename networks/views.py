@@ -1,7 +1,8 @@
 """Public pages of the directory: its lists with filters and its detail pages.
 
-Every page runs a fixed number of queries whatever the number of rows: lists prefetch what
-their cards show, details show bounded previews of each relation (tests/test_bounded_pages.py).
+Every page runs at most 10 queries whatever the number of rows: lists prefetch what their
+cards show, details show bounded previews of each relation, each read with its total in one
+query, and counts are subqueries of the page's own object (tests/test_bounded_pages.py).
 The site-wide pages (home, search, open data, robots.txt, 404) are in site_pages.py.
 """
 
