@@ -1,8 +1,9 @@
 """What plans and actions add to the directory's pages, through networks/extensions.py.
 
 The directory (``networks``) never imports this app: ``ActionsConfig.ready`` calls
-``register_sections()``, and the directory's templates render the slots. Each function here
-runs one query, as the prefetch it replaces did, so the pages' query counts don't move.
+``register_sections()``, and the directory's templates render the slots. What each function
+here reads counts against its page's cap of 10 queries: a preview brings its total with its
+rows (networks.pagination.preview), and a summary is read only when the page shows it.
 """
 
 from collections import defaultdict
@@ -34,7 +35,6 @@ def plan_actions(request, obj):
 def municipality_actions(request, obj):
     """Every year's progress, and the latest actions year by year (a bounded number)."""
     actions = Action.objects.concerning_municipality(obj)
-    progress = ScheduledYear.objects.filter(action__in=actions).progress_by_year()
     shown = preview(
         actions.select_related("line__plan")
         .prefetch_related("scheduled_years")
@@ -42,6 +42,10 @@ def municipality_actions(request, obj):
         SHOWN_ACTIONS,
     )
     by_year, unscheduled = actions_by_year(shown.rows)
+    # The summary of every year is shown only when the actions listed are not all of them.
+    progress = {}
+    if shown.more:
+        progress = ScheduledYear.objects.filter(action__in=actions).progress_by_year()
     return {
         "actions_by_year": by_year,
         "unscheduled_actions": unscheduled,
@@ -56,9 +60,8 @@ COMARCA_ACTION_LIMIT = 10
 def comarca_actions(request, obj):
     """The first actions concerning the comarca's municipalities, and how many more."""
     actions = Action.objects.concerning_comarca(obj).select_related("line__plan")
-    shown = list(actions[: COMARCA_ACTION_LIMIT + 1])
-    more = actions.count() - COMARCA_ACTION_LIMIT if len(shown) > COMARCA_ACTION_LIMIT else 0
-    return {"actions": shown[:COMARCA_ACTION_LIMIT], "more": more}
+    shown = preview(actions, COMARCA_ACTION_LIMIT)
+    return {"actions": shown.rows, "more": shown.count - len(shown.rows)}
 
 
 def actions_by_year(actions):

@@ -16,6 +16,7 @@ from django.views.generic import DetailView, ListView
 
 from . import filters, map_layers, maps
 from .models import Comarca, Event, Municipality, Network, Organisation
+from .pagination import preview
 
 LIST_LIMIT = 24
 MUNICIPALITY_LIMIT = 100
@@ -39,26 +40,27 @@ class ComarcaDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         comarca = self.object
-        municipalities = list(comarca.municipalities.all()[: MUNICIPALITY_LIMIT + 1])
-        network_counts = dict(
+        municipalities = list(comarca.municipalities.all()[:MUNICIPALITY_LIMIT])
+        # Every municipality of the comarca (the map draws them all), with its networks.
+        all_counts = dict(
             comarca.municipalities.order_by()
             .annotate(networks=Count("memberships__network", distinct=True))
-            .filter(networks__gt=0)
             .values_list("ine_code", "networks")
         )
-        codes = {m.ine_code for m in municipalities}
-        if len(municipalities) > MUNICIPALITY_LIMIT:
-            codes = set(comarca.municipalities.values_list("ine_code", flat=True))
-        organisations = Organisation.objects.in_comarca(comarca).select_related("municipality")
+        network_counts = {code: count for code, count in all_counts.items() if count}
+        codes = set(all_counts)
+        organisations = preview(
+            Organisation.objects.in_comarca(comarca).select_related("municipality"), LIST_LIMIT
+        )
         events = Event.objects.filter(municipality__comarca=comarca).select_related("municipality")
         context.update(
-            municipalities=municipalities[:MUNICIPALITY_LIMIT],
+            municipalities=municipalities,
             municipality_total=len(codes),
             networks=Network.objects.filter(memberships__municipality__comarca=comarca)
             .annotate(members_here=Count("memberships__municipality", distinct=True))
             .order_by("-members_here", *Network._meta.ordering)[:LIST_LIMIT],
-            organisations=organisations[:LIST_LIMIT],
-            organisation_total=organisations.count(),
+            organisations=organisations.rows,
+            organisation_total=organisations.count,
             events=events[:6],
             map=map_layers.comarca_map(comarca, network_counts, codes),
         )

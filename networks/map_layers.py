@@ -54,10 +54,15 @@ def membership_spans(network, year=None):
     memberships = Membership.objects.filter(network=network, municipality__isnull=False)
     if year:
         memberships = memberships.as_of(year)
+    return spans_of(
+        memberships.order_by().values_list("municipality__ine_code", "start_year", "end_year")
+    )
+
+
+def spans_of(rows):
+    """``membership_spans`` of (INE code, start year, end year) rows a page already read."""
     spans = {}
-    for code, start, end in memberships.order_by().values_list(
-        "municipality__ine_code", "start_year", "end_year"
-    ):
+    for code, start, end in rows:
         spans.setdefault(code, []).append((start, end))
     result = {}
     for code, rows in spans.items():
@@ -78,9 +83,11 @@ def member_label(name, network, span):
     return _("%(name)s: in %(network)s, years not recorded") % values
 
 
-def membership_map(network, *, year=None, only=None, key="map"):
-    """Every municipality (or those in ``only``), shaded when a member of ``network``."""
-    spans = membership_spans(network, year)
+def membership_map(network, *, year=None, only=None, key="map", spans=None):
+    """Every municipality (or those in ``only``), shaded when a member of ``network``;
+    ``spans`` when the page has read them (see ``spans_of``)."""
+    if spans is None:
+        spans = membership_spans(network, year)
     index = maps.municipality_index()
     shown = [code for code in spans if code in index and (only is None or code in only)]
     if year:

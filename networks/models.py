@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_language
@@ -44,6 +45,13 @@ def per_language_unique_slug(model_name):
         models.UniqueConstraint(fields=[f"slug_{code}"], name=f"{model_name}_unique_slug_{code}")
         for code, _name in settings.LANGUAGES
     ]
+
+
+def membership_count(side, aggregate):
+    """``aggregate`` over the memberships of each row (``side``: "network" or "municipality"),
+    as a subquery of the row's own query: no query of its own, no join to de-duplicate."""
+    memberships = Membership.objects.filter(**{side: OuterRef("pk")}).order_by().values(side)
+    return Coalesce(Subquery(memberships.annotate(n=aggregate).values("n")), 0)
 
 
 class SearchableQuerySet(models.QuerySet):
@@ -79,6 +87,12 @@ class MunicipalityQuerySet(SearchableQuerySet):
         memberships = Membership.objects.filter(network=network).order_by("start_year", "id")
         return self.prefetch_related(
             models.Prefetch("memberships", queryset=memberships, to_attr="chosen_memberships")
+        )
+
+    def with_network_count(self):
+        """Each municipality's number of networks it has a role in."""
+        return self.annotate(
+            network_count=membership_count("municipality", Count("network", distinct=True))
         )
 
     def in_networks(self):
@@ -129,6 +143,18 @@ class NetworkQuerySet(SearchableQuerySet):
 
     def for_list(self):
         return self.select_related("parent").prefetch_related("themes")
+
+    def with_member_counts(self):
+        """Each network's number of organisations and of municipalities with a role in it,
+        and of memberships in the member role, as subqueries of the row's own query."""
+        return self.annotate(
+            organisation_count=membership_count("network", Count("organisation", distinct=True)),
+            municipality_count=membership_count("network", Count("municipality", distinct=True)),
+            # A member has its MEMBER role once per network: these rows are members.
+            member_count=membership_count(
+                "network", Count("pk", filter=Q(role=Membership.Role.MEMBER))
+            ),
+        )
 
     def with_most_municipalities(self):
         """The network with the most member municipalities (XMESS), drawn by default."""
@@ -490,15 +516,47 @@ class StrategicLine(models.Model):
         return f"{self.number}. {self.title}"
 
 
+def running_in(year):
+    """Memberships the recorded years show running in ``year``, as a condition.
+
+    One with no start year is left out: the sources do not say it had begun.
+    """
+    return Q(start_year__isnull=False, start_year__lte=year) & (
+        Q(end_year__isnull=True) | Q(end_year__gte=year)
+    )
+
+
 class MembershipQuerySet(models.QuerySet):
     def as_of(self, year):
-        """Memberships the recorded years show running in ``year``.
+        """Memberships the recorded years show running in ``year`` (see ``running_in``)."""
+        return self.filter(running_in(year))
 
-        One with no start year is left out: the sources do not say it had begun.
-        """
-        return self.filter(start_year__isnull=False, start_year__lte=year).filter(
-            Q(end_year__isnull=True) | Q(end_year__gte=year)
-        )
+    def first_named(self, field, size):
+        """The first ``size`` networks, organisations or municipalities (``field``) these
+        memberships name, in name order: a subquery of their keys, for a preview."""
+        model = self.model._meta.get_field(field).related_model
+        named = self.filter(**{field: OuterRef("pk")})
+        return model._default_manager.filter(Exists(named)).values("pk")[:size]
+
+    def previewing(self, field, size):
+        """These memberships of the first ``size`` ``field``s by name, with them loaded: one
+        query gives a page its preview of one side and every role of each row."""
+        # Unordered: the page orders members by name and roles by rank (views.by_member).
+        shown = self.filter(**{f"{field}__in": self.first_named(field, size)})
+        return shown.select_related(field).order_by()
+
+    def shown_on_network_page(self, network, *, organisations, year=None):
+        """What a network's page lists and maps, in one query: the memberships of its first
+        ``organisations`` member organisations by name, and every municipal membership (a
+        few thousand at most: Catalonia has 947 municipalities, and the map shades each
+        member), only those running in ``year`` when given."""
+        memberships = self.filter(network=network)
+        municipal = Q(municipality__isnull=False)
+        if year:
+            municipal &= running_in(year)
+        first = memberships.first_named("organisation", organisations)
+        shown = memberships.filter(Q(organisation__in=first) | municipal)
+        return shown.select_related("organisation", "municipality").order_by()
 
 
 class Membership(models.Model):

@@ -10,7 +10,8 @@ told how many at least, and refines the filters (which are indexed) instead of p
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.utils.functional import cached_property
 
 # The most rows a list counts and lets a visitor page through.
@@ -74,12 +75,40 @@ class Preview:
         return iter(self.rows)
 
 
+class SubqueryCount(Subquery):
+    """How many rows ``queryset`` has, as a scalar subquery: the database counts them while
+    it reads a preview's rows, in the same query (an uncorrelated subquery runs once)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        # Only the keys, unordered: the rows the page reads, nothing computed to count them.
+        super().__init__(queryset.order_by().values("pk"))
+
+
+def count_together(**querysets):
+    """{name: number of rows} of several querysets in one round trip: a SELECT of one
+    ``COUNT(*)`` subquery each (what ``count()`` runs, without a query per count)."""
+    columns, params = [], []
+    for name, queryset in querysets.items():
+        sql, query_params = queryset.order_by().values("pk").query.sql_with_params()
+        alias = connection.ops.quote_name(name)
+        # Django compiled each subquery, its values passed as parameters; names are ours.
+        columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted) AS {alias}")  # noqa: S608
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        return dict(zip(querysets, cursor.fetchone(), strict=True))
+
+
 def preview(queryset, size, count=None):
-    """The first ``size`` rows; ``count`` when the caller already knows the total."""
-    rows = list(queryset[:size])
-    if count is None:
-        count = len(rows) if len(rows) < size else queryset.order_by().count()
-    return Preview(rows, count)
+    """The first ``size`` rows and how many there are in all, in one query; ``count`` when
+    the caller already knows the total."""
+    if count is not None:
+        return Preview(list(queryset[:size]), count)
+    rows = list(queryset.annotate(preview_total=SubqueryCount(queryset))[:size])
+    return Preview(rows, rows[0].preview_total if rows else 0)
 
 
 class SectionPage:

@@ -24,18 +24,19 @@ from .models import (
     Organisation,
     Theme,
 )
+from .pagination import count_together
 from .search import MAX_QUERY_LENGTH, SearchSection, registered_sections
 from .search import search as full_text_search
 
 
 def home_counts():
-    return {
-        "networks": Network.objects.count(),
-        "organisations": Organisation.objects.count(),
-        "funders": Funder.objects.count(),
-        "municipalities": Municipality.objects.in_networks().count(),
-        "events": Event.objects.count(),
-    }
+    return count_together(
+        networks=Network.objects.all(),
+        organisations=Organisation.objects.all(),
+        funders=Funder.objects.all(),
+        municipalities=Municipality.objects.in_networks(),
+        events=Event.objects.all(),
+    )
 
 
 class HomeView(TemplateView):

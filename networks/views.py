@@ -1,14 +1,15 @@
 """Public pages of the directory: its lists with filters and its detail pages.
 
-Every page runs a fixed number of queries whatever the number of rows: lists prefetch what
-their cards show, details show bounded previews of each relation (tests/test_bounded_pages.py).
+Every page runs at most 10 queries whatever the number of rows: lists prefetch what their
+cards show, details show bounded previews of each relation, each read with its total in one
+query, and counts are subqueries of the page's own object (tests/test_bounded_pages.py).
 The site-wide pages (home, search, open data, robots.txt, 404) are in site_pages.py.
 """
 
 from collections import defaultdict
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
@@ -24,7 +25,7 @@ from .models import (
     Organisation,
     Theme,
 )
-from .pagination import MAX_BROWSABLE, BoundedPaginator, SectionPage, preview
+from .pagination import MAX_BROWSABLE, BoundedPaginator, Preview, SectionPage, preview
 from .search import MAX_RANKED
 
 # How many entries of a long relation a detail page shows before linking to the list
@@ -90,47 +91,44 @@ def by_member(memberships, key=lambda membership: membership.member):
     ]
 
 
-def members_of(network, model, field, count, year=None):
-    """A preview of the network's members of one kind, each with its roles (2 queries; one
-    more to count them when ``year`` keeps only the memberships running that year)."""
-    memberships = Membership.objects.filter(network=network)
-    if year:
-        memberships, count = memberships.as_of(year), None
-    links = memberships.filter(**{field: OuterRef("pk")})
-    members = preview(model.objects.filter(Exists(links)), PREVIEW, count)
-    memberships = memberships.filter(**{f"{field}__in": members.rows})
-    rows = by_member(memberships.select_related(field))
-    return members, rows
+def member_preview(memberships, count, key=lambda membership: membership.member):
+    """The first PREVIEW members of ``memberships`` (read with their members), by name:
+    (a Preview of them out of ``count``, their rows of ``by_member``)."""
+    rows = by_member(memberships, key)[:PREVIEW]
+    return Preview([member for member, _roles in rows], count), rows
 
 
 class NetworkDetailView(DetailView):
-    queryset = Network.objects.select_related("parent", "host").prefetch_related(
-        "themes",
-        "strategic_lines",
-        Prefetch("working_groups", queryset=Network.objects.order_by(catalan("name_ca"))),
-        Prefetch(
-            "fundings",
-            queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
-        ),
-        "reported_member_counts",
+    queryset = (
+        Network.objects.with_member_counts()
+        .select_related("parent", "host")
+        .prefetch_related(
+            "themes",
+            "strategic_lines",
+            Prefetch("working_groups", queryset=Network.objects.order_by(catalan("name_ca"))),
+            Prefetch(
+                "fundings",
+                queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
+            ),
+            "reported_member_counts",
+        )
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         network = self.object
-        counts = network.memberships.aggregate(
-            organisations=Count("organisation", distinct=True),
-            municipalities=Count("municipality", distinct=True),
-            # A member has its MEMBER role once per network: these rows are members.
-            members=Count("pk", filter=Q(role=Membership.Role.MEMBER)),
-        )
         year_form = YearForm(self.request.GET)
         year = year_form.cleaned_data["year"] if year_form.is_valid() else None
-        organisations, context["organisation_members"] = members_of(
-            network, Organisation, "organisation", counts["organisations"]
+        memberships = list(
+            Membership.objects.shown_on_network_page(network, organisations=PREVIEW, year=year)
         )
-        municipalities, context["municipality_members"] = members_of(
-            network, Municipality, "municipality", counts["municipalities"], year=year
+        municipal = [m for m in memberships if m.municipality_id]
+        organisations, context["organisation_members"] = member_preview(
+            [m for m in memberships if m.organisation_id], network.organisation_count
+        )
+        # Every municipal membership was read (for the map): the count is theirs.
+        municipalities, context["municipality_members"] = member_preview(
+            municipal, len({m.municipality_id for m in municipal})
         )
         context["organisation_preview"] = organisations
         context["municipality_preview"] = municipalities
@@ -138,13 +136,16 @@ class NetworkDetailView(DetailView):
         context["municipality_count"] = municipalities.count
         context["events"] = preview(network.events.select_related("municipality"), EVENTS_PREVIEW)
         # Set against the figures the sources give, so nobody takes the list as complete.
-        context["recorded_members"] = counts["members"]
+        context["recorded_members"] = network.member_count
         context["structured_data"] = structured_data.network(
             network, self.request, organisations.rows, municipalities.rows
         )
         context["year_form"], context["year"] = year_form, year
-        if counts["municipalities"]:
-            context["map"] = map_layers.membership_map(network, year=year)
+        if network.municipality_count:
+            spans = map_layers.spans_of(
+                (m.municipality.ine_code, m.start_year, m.end_year) for m in municipal
+            )
+            context["map"] = map_layers.membership_map(network, year=year, spans=spans)
         return context
 
 
@@ -258,23 +259,16 @@ class MunicipalityListView(FilteredListView):
 
 
 class MunicipalityDetailView(DetailView):
-    queryset = Municipality.objects.select_related("comarca")
+    queryset = Municipality.objects.select_related("comarca").with_network_count()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         municipality = self.object
-        networks = preview(
-            Network.objects.filter(
-                Exists(Membership.objects.filter(municipality=municipality, network=OuterRef("pk")))
-            ),
-            PREVIEW,
-        )
-        context["memberships"] = networks
-        context["networks"] = by_member(
-            Membership.objects.filter(
-                municipality=municipality, network__in=networks.rows
-            ).select_related("network"),
-            key=lambda m: m.network,
+        memberships = Membership.objects.filter(municipality=municipality)
+        context["memberships"], context["networks"] = member_preview(
+            memberships.previewing("network", PREVIEW),
+            municipality.network_count,
+            key=lambda membership: membership.network,
         )
         context["organisations"] = preview(municipality.organisations.order_by("name_ca"), PREVIEW)
         context["events"] = preview(

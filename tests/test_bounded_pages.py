@@ -30,7 +30,7 @@ from tests.factories import (
     make_theme,
     make_year,
 )
-from tests.test_public_pages import DETAIL_QUERY_CAP, LIST_QUERY_CAP, object_url
+from tests.test_public_pages import QUERY_CAP, object_url, timeline_url, url_in
 
 pytestmark = pytest.mark.django_db
 
@@ -86,10 +86,26 @@ def big(db):
 
 
 def test_detail_pages_stay_bounded_in_queries_and_size(client, big, django_assert_max_num_queries):
+    plan = big["plan"]
+    line = plan.lines.get()
+    action = line.actions.first()
     for language in ("ca", "en"):
-        for kind in ("network", "organisation", "municipality", "theme", "funder", "plan"):
-            with django_assert_max_num_queries(DETAIL_QUERY_CAP, info=kind):
-                response = client.get(object_url(big[kind], language))
+        urls = {
+            kind: object_url(big[kind], language)
+            for kind in ("network", "organisation", "municipality", "theme", "funder", "plan")
+        }
+        urls |= {
+            "network in a year": urls["network"] + "?year=2020",
+            "comarca": object_url(big["municipality"].comarca, language),
+            "line": object_url(line, language),
+            "action": object_url(action, language),
+            "timeline": timeline_url(plan, language),
+            "filtered timeline": timeline_url(plan, language, "?year=2020&line=1&status=planned"),
+            "search": url_in(language, "networks:search") + "?q=entitat",
+        }
+        for kind, url in urls.items():
+            with django_assert_max_num_queries(QUERY_CAP, info=kind):
+                response = client.get(url)
             assert response.status_code == 200, kind
             assert html_bytes(response) < MAX_HTML, kind
 
@@ -203,7 +219,7 @@ def test_municipality_filter_is_typed_and_resolved_on_the_server(
         ("vilaprova", "several"),
         ("zzzz", "none"),
     ]:
-        with django_assert_max_num_queries(LIST_QUERY_CAP):
+        with django_assert_max_num_queries(QUERY_CAP):
             response = client.get("/en/organisations/", {"municipality": query})
         assert response.status_code == 200
         body = response.content.decode()
