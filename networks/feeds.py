@@ -1,9 +1,12 @@
 """Feeds of the directory's events, one per language (the URL's language prefix picks it).
 
 - Atom: events, newest first.
-- iCalendar: events whose day is known. An event known only to the month or the year has no
-  day a calendar could place it on, and putting it on the 1st would state a false date, so it
-  is left out of the calendar (it stays in the Atom feed and on the site).
+- iCalendar: the latest ``CALENDAR_LENGTH`` events whose day is known (future ones
+  first), so a calendar app polling it fetches a bounded file (every event of the sample
+  data was 2.5 MB and 1.6 s). An event known only to the month or the year has no day a
+  calendar could place it on, and putting it on the 1st would state a false date, so it is
+  left out of the calendar (it stays in the Atom feed and on the site). The events page says
+  both.
 """
 
 import datetime
@@ -25,6 +28,8 @@ from .models import Event
 from .places import physical_place, place_label
 
 FEED_LENGTH = 50
+# templates/includes/event_feeds.html states this number: change both together.
+CALENDAR_LENGTH = 500
 
 
 def events_with_last_change():
@@ -91,7 +96,8 @@ def events_ical(request):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", gettext("Xarxa ESS: events"))
-    for event in events_with_last_change().filter(date_precision=Event.Precision.DAY):
+    events = events_with_last_change().filter(date_precision=Event.Precision.DAY)
+    for event in events.order_by("-start_date", "pk")[:CALENDAR_LENGTH]:
         entry = icalendar.Event()
         entry.add("uid", f"event-{event.pk}@{host}")
         entry.add("dtstamp", utc(event.last_changed or now))

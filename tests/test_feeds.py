@@ -173,3 +173,27 @@ def test_plan_pages_advertise_the_feeds(client, plan_with_history):
     for link in feeds:
         assert parse_atom(client, link.attrs["href"]).feed.title
     assert len(feeds) == 2
+
+
+def test_the_calendar_holds_the_latest_events_and_the_events_page_says_how_many(
+    client, db, settings
+):
+    from networks import feeds
+
+    first = datetime.date(2020, 1, 1)
+    for day in range(feeds.CALENDAR_LENGTH + 3):
+        make_event(f"Trobada {day}", f"Meeting {day}", start_date=first + datetime.timedelta(day))
+    calendar = icalendar.Calendar.from_ical(
+        client.get(feed_url("networks:events_ical", "en")).content
+    )
+    urls = {str(e["URL"]).removeprefix("http://testserver") for e in calendar.walk("VEVENT")}
+    newest = Event.objects.filter(date_precision="day").order_by("-start_date", "pk")
+    with translation.override("en"):
+        expected = {event.get_absolute_url() for event in newest[: feeds.CALENDAR_LENGTH]}
+    assert urls == expected and len(urls) == feeds.CALENDAR_LENGTH
+    assert Event.objects.filter(start_date__lt=first + datetime.timedelta(3)).exists()
+    assert not any("/trobada-0/" in url or "/meeting-0/" in url for url in urls)
+    page = client.get(feed_url("networks:event_list", "en")).content.decode()
+    assert f"The calendar holds the latest {feeds.CALENDAR_LENGTH} events known to their day" in (
+        page
+    )
