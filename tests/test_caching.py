@@ -244,3 +244,34 @@ def test_a_deletion_and_a_recovery_in_the_admin_show_at_once(client, seeded):
     record = Theme.history.filter(id=theme.pk, history_type="-").latest()
     assert staff.post(admin_url("networks_theme_restore", record.history_id)).status_code == 302
     assert "Tema recuperable" in client.get(url).content.decode()
+
+
+def test_a_change_through_another_server_shows_at_once_though_this_one_kept_the_page(
+    client, seeded, django_assert_num_queries
+):
+    """Each process keeps the pages it served in memory; the shared version still rules."""
+    network = Network.objects.get(acronym="XMESS")
+    url = url_of(network, "en")
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+    # Another server saves the network: the row changes here with no signal in this process,
+    # and that server's save bumps the version in the shared cache.
+    Network.objects.filter(pk=network.pk).update(name_en="Renamed by the other server")
+    bump_content_version()
+    assert "Renamed by the other server" in client.get(url).content.decode()
+
+
+def test_the_pages_a_process_keeps_in_memory_stay_within_their_budget():
+    from networks.caching import PageMemory
+
+    memory = PageMemory(max_bytes=1000)
+    for number in range(30):
+        memory.put(f"page:{number}", (1, 0.5), {"content": b"x" * 100, "headers": []})
+    assert memory.size <= 1000
+    assert memory.get("page:0", (1, 0.5)) is None  # the least recently used went first
+    assert memory.get("page:29", (1, 0.5))["content"] == b"x" * 100
+    assert memory.get("page:29", (2, 0.7)) is None  # another version: not served, forgotten
+    assert memory.get("page:29", (1, 0.5)) is None
+    memory.put("huge", (1, 0.5), {"content": b"x" * 900, "headers": []})
+    assert memory.get("huge", (1, 0.5)) is None  # one page may not push out all the others

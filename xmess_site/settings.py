@@ -261,6 +261,9 @@ else:
 # and how long browsers and proxies may keep it without asking (they hear of no change).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+# Each process also keeps the pages it served lately in memory, checked against the shared
+# content version on every request (networks/caching.py): at most this many bytes a process.
+PAGE_MEMORY_BYTES = int(os.environ.get("PAGE_MEMORY_BYTES", str(32 * 1024 * 1024)))
 
 # --- API (/api/v1/, see networks/api.py) -------------------------------------------------------
 
