@@ -333,3 +333,41 @@ def test_open_data_page_lists_every_download_and_endpoint_and_the_licence(
     # Linked from every page's footer.
     home = body(client.get(f"/{language}/"))
     assert f'href="{path}"' in home
+
+
+def test_a_download_is_kept_for_the_next_visitor_until_the_content_changes(
+    seeded, client, settings, tmp_path, django_assert_num_queries
+):
+    settings.DOWNLOAD_CACHE_DIR = str(tmp_path)
+    csv_url = url("networks:organisation_export", "en", "csv")
+    first = b"".join(client.get(csv_url).streaming_content)
+    assert len(list(tmp_path.glob("*.csv"))) == 1  # complete: kept, no part left
+    with django_assert_num_queries(0):
+        second = client.get(csv_url)
+        again = b"".join(second.streaming_content)
+    assert again == first
+    assert second["Content-Disposition"] == 'attachment; filename="organisations.csv"'
+    assert second["Access-Control-Allow-Origin"] == "*"
+    # Each language, format and filter is its own file.
+    catalan = b"".join(
+        client.get(url("networks:organisation_export", "ca", "csv")).streaming_content
+    )
+    assert catalan != first and len(list(tmp_path.glob("*.csv"))) == 2
+    # An edit makes a new version: the next download has the new row, the old files go.
+    Organisation.objects.create(
+        name_ca="Cooperativa acabada d'afegir", name_en="Just added cooperative", slug_ca="nova"
+    )
+    fresh = b"".join(client.get(csv_url).streaming_content).decode("utf-8-sig")
+    assert "Just added cooperative" in fresh
+    assert len(list(tmp_path.glob("*"))) == 1
+
+
+def test_a_download_cut_short_is_not_kept(seeded, client, settings, tmp_path):
+    settings.DOWNLOAD_CACHE_DIR = str(tmp_path)
+    response = client.get(url("networks:organisation_export", "en", "json"))
+    stream = iter(response.streaming_content)
+    next(stream)
+    response.close()  # the visitor went away
+    assert not list(tmp_path.iterdir())
+    whole = json.loads(b"".join(client.get(response.wsgi_request.path).streaming_content))
+    assert len(whole["results"]) == Organisation.objects.count()

@@ -5,6 +5,7 @@ SQLite and no DEBUG unless they ask for it. `.env.example` documents every varia
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -264,6 +265,13 @@ PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 # Each process also keeps the pages it served lately in memory, checked against the shared
 # content version on every request (networks/caching.py): at most this many bytes a process.
 PAGE_MEMORY_BYTES = int(os.environ.get("PAGE_MEMORY_BYTES", str(32 * 1024 * 1024)))
+
+# Downloads of whole lists are kept on disk per content version (networks/exports.py): the
+# folder (one per server is fine) and the most it may hold.
+DOWNLOAD_CACHE_DIR = os.environ.get(
+    "DOWNLOAD_CACHE_DIR", os.path.join(tempfile.gettempdir(), "xmess-downloads")
+)
+DOWNLOAD_CACHE_BYTES = int(os.environ.get("DOWNLOAD_CACHE_BYTES", str(2 * 1024**3)))
 
 # --- API (/api/v1/, see networks/api.py) -------------------------------------------------------
 
