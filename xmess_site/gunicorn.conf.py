@@ -32,7 +32,10 @@ else:
 worker_class = "gthread" if threads > 1 else "sync"
 
 # A request that takes longer than this is killed (and logged), never left to pile up.
-timeout = 30
+# Pages answer in well under a second; the longest legitimate request is the first download
+# of a whole list after a change (the organisations at 100,000: 26-29 s, then kept on disk
+# and sent in milliseconds; networks/exports.py), which 30 s would cut on a busy server.
+timeout = 120
 graceful_timeout = 30
 # Load the application once in the master and fork the workers from it: a worker that is
 # recycled (below) is ready at once, instead of importing Django again for a second or two
