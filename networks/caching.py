@@ -251,15 +251,8 @@ class PublicPageCacheMiddleware:
         ).hexdigest()
         key = PAGE_KEY.format(digest=digest)
         try:
-            # One small round trip for the version; the page itself comes from this process's
-            # memory when it served it at this version, else from the shared cache.
+            # One small round trip for the version.
             version, changed, _found = content_version()
-            stamp = (version, changed)
-            stored = page_memory.get(key, stamp)
-            if stored is None:
-                stored = cache.get(key)
-                if stored is not None and stored["version"] == version:
-                    page_memory.put(key, stamp, stored)
         except Exception:  # the site keeps serving, uncached, through a cache outage
             logger.exception("Cache unavailable: serving without it")
             return self.get_response(request)
@@ -268,6 +261,17 @@ class PublicPageCacheMiddleware:
         not_modified = get_conditional_response(request, etag=etag, last_modified=int(changed))
         if not_modified is not None:
             return self.decorate(not_modified, etag, changed)
+        # The page: from this process's memory when it served it at this version, else from
+        # the shared cache.
+        stamp = (version, changed)
+        stored = page_memory.get(key, stamp)
+        if stored is None:
+            try:
+                stored = cache.get(key)
+            except Exception:
+                logger.exception("Cache unavailable: rendering the page")
+            if stored is not None and stored["version"] == version:
+                page_memory.put(key, stamp, stored)
         if stored is not None and stored["version"] == version:
             response = HttpResponse(stored["content"], status=200)
             for header, value in stored["headers"]:
@@ -287,7 +291,7 @@ class PublicPageCacheMiddleware:
         except Exception:
             logger.exception("Cache unavailable: page not stored")
         else:
-            page_memory.put(key, (version, changed), stored)
+            page_memory.put(key, stamp, stored)
         return response
 
     @staticmethod
