@@ -17,12 +17,8 @@ built from the API's representation (``networks/serializers.py``):
 Responses are streamed in chunks of rows, with prefetching per chunk: a list can hold
 100,000 organisations. They carry no cookie and allow any origin, like the API.
 
-Kept on disk. The whole organisations list takes some 26 s of a worker to write (55 MB of
-CSV, 130 MB of GeoJSON). So each download is written to a file in ``DOWNLOAD_CACHE_DIR`` as
-it streams, named by the content version, and later requests for the same download at the
-same version get that file (sent by the server, no query). Any change of content makes a new
-version, and writing a file removes those of older versions; ``DOWNLOAD_CACHE_BYTES`` bounds
-the folder. A download cut short leaves no file.
+Each download is kept on disk per content version (``kept_downloads.py``): the whole
+organisations list takes some 26 s to write, and only the first visitor after a change waits.
 
 Why one module over 300 lines: the three formats, their column mapping and the views that
 stream them change together whenever the API's representation does.
@@ -30,19 +26,12 @@ stream them change together whenever the API's representation does.
 
 import contextlib
 import csv
-import hashlib
 import json
-import logging
-import os
-import threading
-import time
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
@@ -51,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from rest_framework.serializers import ListSerializer, ManyRelatedField, Serializer
 
-from . import caching, filters
+from . import filters, kept_downloads
 from . import serializers as api
 from .api import OrganisationViewSet, allow_cross_origin_get, router
 from .models import Event, Funder, Municipality, Network
@@ -315,75 +304,6 @@ def _in_language(language, stream):
         yield from stream
 
 
-logger = logging.getLogger(__name__)
-
-
-def _kept_file(request, language, format):
-    """The file this download is kept in at the current content version."""
-    version, changed, _found = caching.content_version()
-    identity = f"{changed}|{language}|{format}|{request.build_absolute_uri()}"
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:40]
-    return Path(settings.DOWNLOAD_CACHE_DIR) / f"{version}-{digest}.{format}", f"{version}-"
-
-
-def _keep(stream, path, current):
-    """Yield the download's bytes, writing them to ``path`` on the way (for the next
-    request); the file appears only once the download is complete."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.part")
-    file = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file = partial.open("wb")
-    except OSError:
-        logger.exception("Download not kept: %s", path.parent)
-    complete = False
-    try:
-        for chunk in stream:
-            data = chunk.encode()
-            if file is not None:
-                try:
-                    file.write(data)
-                except OSError:  # a full disk costs the copy, never the download
-                    logger.exception("Download not kept: %s", path)
-                    file.close()
-                    partial.unlink(missing_ok=True)
-                    file = None
-            yield data
-        complete = True
-    finally:
-        if file is not None:
-            file.close()
-            if complete:
-                os.replace(partial, path)
-                _prune(path.parent, current)
-            else:
-                partial.unlink(missing_ok=True)
-
-
-def _prune(folder, current):
-    """Remove the files of older versions, then the oldest until the folder fits its budget;
-    parts left by a process that died are removed after an hour."""
-    files = []
-    for entry in os.scandir(folder):
-        with contextlib.suppress(OSError):
-            stat = entry.stat()
-            if entry.name.endswith(".part"):
-                stale = stat.st_mtime < time.time() - 3600
-            else:
-                stale = not entry.name.startswith(current)
-                files.append((stat.st_mtime, stat.st_size, entry.path, stale))
-            if stale:
-                os.unlink(entry.path)
-    files = [(mtime, size, path) for mtime, size, path, stale in files if not stale]
-    total = sum(size for _mtime, size, _path in files)
-    for _mtime, size, path in sorted(files):
-        if total <= settings.DOWNLOAD_CACHE_BYTES:
-            break
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-            total -= size
-
-
 class ListExportView(View):
     """``<list>/download.<format>?<the list's filters>``."""
 
@@ -397,30 +317,22 @@ class ListExportView(View):
         if format == "geojson" and export.point is None:
             raise Http404
         language = translation.get_language()
-        try:
-            path, current = _kept_file(request, language, format)
-        except Exception:  # a cache outage costs the kept copy, never the download
-            logger.exception("Cache unavailable: download not kept")
-            path = current = None
-        kept = None
-        if path is not None:
-            with contextlib.suppress(OSError):  # not kept at this version (yet)
-                kept = path.open("rb")
-        if kept is not None:
-            response = FileResponse(kept, content_type=CONTENT_TYPES[format])
-        else:
-            semicolon = request.GET.get("separator") == "semicolon"
+        semicolon = request.GET.get("separator") == "semicolon"
+
+        def stream():
             if format == "csv":
-                stream = stream_csv(export, request, language, semicolon)
-            elif format == "json":
-                stream = stream_json(export, request)
-            else:
-                stream = stream_geojson(export, request)
-            stream = _in_language(language, stream)
-            response = StreamingHttpResponse(
-                _keep(stream, path, current) if path else stream,
-                content_type=CONTENT_TYPES[format],
-            )
+                return stream_csv(export, request, language, semicolon)
+            if format == "json":
+                return stream_json(export, request)
+            return stream_geojson(export, request)
+
+        response = kept_downloads.response(
+            request,
+            language,
+            format,
+            lambda: _in_language(language, stream()),
+            CONTENT_TYPES[format],
+        )
         disposition = "inline" if format != "csv" else "attachment"
         response["Content-Disposition"] = f'{disposition}; filename="{export.key}.{format}"'
         response["Content-Language"] = language
