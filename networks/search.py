@@ -6,7 +6,7 @@ front of the stemmer, created by migration 0003), so "agora" finds "Àgora" and 
 finds "Cooperatives". Catalan columns are read with ``xmess_ca``, English ones with
 ``xmess_en``; names weigh A, other text B. The query is parsed in both configurations
 (websearch syntax: quotes, ``or``, ``-word``) and OR-ed, and results are ranked with
-``SearchRank``. The vector is stored: migration 0006 adds a ``search_vector`` column that
+``SearchRank``. The vector is stored: migration 0010 adds a ``search_vector`` column that
 PostgreSQL generates from exactly the expression ``document()`` returns, with a GIN index (a
 test checks with EXPLAIN that the planner uses it), so nothing re-parses a row's text.
 
@@ -127,19 +127,22 @@ def search(queryset, query, fields):
     return _search_fallback(queryset, query, fields)
 
 
-# The tables migration networks/0006 gave a stored ``search_vector`` (the directory's big
-# ones); others (plans, lines, actions) rank on the indexed expression, within MAX_RANKED.
+# The tables with a stored ``search_vector`` (migrations networks/0010 and actions/0005);
+# others (municipalities, comarques: names only, "simple") rank on the indexed expression.
 STORED_VECTOR_TABLES = {
     "networks_theme",
     "networks_organisation",
     "networks_network",
     "networks_funder",
     "networks_event",
+    "actions_plan",
+    "actions_line",
+    "actions_action",
 }
 
 
 class StoredVector(Func):
-    """The generated ``search_vector`` column of the query's table (migration 0006)."""
+    """The generated ``search_vector`` column of the query's table (networks 0010, actions 0005)."""
 
     def __init__(self):
         from django.contrib.postgres.search import SearchVectorField

@@ -129,7 +129,7 @@ def test_postgresql_search_uses_the_gin_index(seeded, model):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = model.objects.search("cooperativa").explain()
-    # The stored vector's index (migration 0005); municipalities keep their expression one.
+    # The stored vector's index (migration 0010); municipalities keep their expression one.
     name = "search_gin" if model is Municipality else "search_vector_gin"
     assert f"{model._meta.model_name}_{name}" in plan
     # Ranking reads the stored column: no row's text is parsed again.
