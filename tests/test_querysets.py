@@ -3,9 +3,19 @@ page used to read in two or three (issue 9: every public page within 10 queries)
 
 import pytest
 
+from actions.models import Action
 from networks.models import Membership, Municipality, Network, Organisation
 from networks.pagination import count_together, preview
-from tests.factories import make_membership, make_municipality, make_network, make_organisation
+from tests.factories import (
+    make_action,
+    make_comarca,
+    make_line,
+    make_membership,
+    make_municipality,
+    make_network,
+    make_organisation,
+    make_plan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +104,20 @@ def test_a_network_page_reads_its_first_organisations_and_every_municipality():
         "Cooperativa B",
         "Poble antic",
     ]
+
+
+def test_a_comarca_lists_each_action_concerning_it_once():
+    comarca, elsewhere = make_comarca(), make_comarca(code="98")
+    first, second = make_municipality(comarca=comarca), make_municipality(comarca=comarca)
+    other = make_municipality(comarca=elsewhere)
+    # Named for two of its municipalities, in a plan of a third: still one action.
+    both = make_action(make_line(make_plan(municipality=first)), title="Totes dues")
+    both.municipalities.add(first, second)
+    by_plan = make_action(make_line(make_plan(municipality=second)), title="Pel pla")
+    named = make_action(title="Anomenada")
+    named.municipalities.add(second, other)
+    make_action(make_line(make_plan(municipality=other)), title="D'una altra comarca")
+    found = Action.objects.concerning_comarca(comarca)
+    assert sorted(action.title for action in found) == ["Anomenada", "Pel pla", "Totes dues"]
+    assert found.count() == 3
+    assert {action.pk for action in found} == {both.pk, by_plan.pk, named.pk}
