@@ -91,7 +91,23 @@ end
 """
 
 
+def ensure_database():
+    """Creates the load test's database on its server when it is not there yet (a new
+    machine has only PostgreSQL's own databases)."""
+    import psycopg
+    from psycopg import sql
+
+    params = connection.get_connection_params()
+    name = settings.DATABASES["default"]["NAME"]
+    params = {k: v for k, v in params.items() if k in ("host", "port", "user", "password")}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as server:
+        if not server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created the database {name}")
+
+
 def ensure_data(scale):
+    ensure_database()
     call_command("migrate", verbosity=0)
     existing = sample_data.exists()
     if existing == scale:
