@@ -6,7 +6,7 @@ import feedparser
 import icalendar
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from actions.models import Plan, ScheduledYear, status_changes
 from networks.models import Event
@@ -175,25 +175,33 @@ def test_plan_pages_advertise_the_feeds(client, plan_with_history):
     assert len(feeds) == 2
 
 
-def test_the_calendar_holds_the_latest_events_and_the_events_page_says_how_many(
-    client, db, settings
-):
+def test_the_calendar_holds_the_coming_events_soonest_first_then_the_latest_past_ones(client, db):
     from networks import feeds
 
-    first = datetime.date(2020, 1, 1)
-    for day in range(feeds.CALENDAR_LENGTH + 3):
-        make_event(f"Trobada {day}", f"Meeting {day}", start_date=first + datetime.timedelta(day))
-    calendar = icalendar.Calendar.from_ical(
-        client.get(feed_url("networks:events_ical", "en")).content
-    )
-    urls = {str(e["URL"]).removeprefix("http://testserver") for e in calendar.walk("VEVENT")}
-    newest = Event.objects.filter(date_precision="day").order_by("-start_date", "pk")
-    with translation.override("en"):
-        expected = {event.get_absolute_url() for event in newest[: feeds.CALENDAR_LENGTH]}
-    assert urls == expected and len(urls) == feeds.CALENDAR_LENGTH
-    assert Event.objects.filter(start_date__lt=first + datetime.timedelta(3)).exists()
-    assert not any("/trobada-0/" in url or "/meeting-0/" in url for url in urls)
+    today = timezone.localdate()
+    days = datetime.timedelta
+    length = feeds.CALENDAR_LENGTH
+    for day in range(1, 4):
+        make_event(f"Trobada passada {day}", f"Past meeting {day}", start_date=today - days(day))
+
+    def calendar_titles():
+        response = client.get(feed_url("networks:events_ical", "en"))
+        events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+        return [str(event["SUMMARY"]) for event in events]
+
+    make_event("Fira llarga", "Long fair", start_date=today - days(9), end_date=today)
+    for day in range(length - 3):
+        make_event(f"Trobada {day}", f"Meeting {day}", start_date=today + days(day + 1))
+    # Room for two past meetings after the coming events: the latest ones.
+    coming = ["Long fair", *(f"Meeting {day}" for day in range(length - 3))]
+    assert calendar_titles() == [*coming, "Past meeting 1", "Past meeting 2"]
+    for day in range(length - 3, length + 3):
+        make_event(f"Trobada {day}", f"Meeting {day}", start_date=today + days(day + 1))
+    # More coming events than room: the soonest ones, and no past one.
+    coming = ["Long fair", *(f"Meeting {day}" for day in range(length - 1))]
+    assert calendar_titles() == coming
     page = client.get(feed_url("networks:event_list", "en")).content.decode()
-    assert f"The calendar holds the latest {feeds.CALENDAR_LENGTH} events known to their day" in (
-        page
-    )
+    assert (
+        f"The calendar holds {length} events known to their day: the coming ones, soonest "
+        "first, then the latest past ones"
+    ) in " ".join(page.split())
