@@ -15,7 +15,7 @@ ranking every match costs seconds. Ranking is bounded instead: the first ``MAX_R
 matches PostgreSQL finds are the candidates, and only those are ranked (every match, when
 there are fewer). A visitor with more matches than that is told so and refines the search
 (networks/pagination.py); the best of a common word's matches, its name matches, are
-plentiful among any 2,000 of them.
+plentiful among any 1,000 of them.
 
 SQLite has no stemming: a ``xmess_fold()`` SQL function (registered on every new
 connection) casefolds, strips accents and turns punctuation into spaces; each word of the
@@ -42,7 +42,7 @@ SIMPLE_CONFIG = "xmess_simple"
 MAX_QUERY_LENGTH = 200
 # The most matches that are ranked (and counted) for one search: enough for any page a
 # visitor reads, small enough to rank in a few milliseconds.
-MAX_RANKED = 2000
+MAX_RANKED = 1000
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Catalan and English plural and gender endings and English verb endings, longest first
 # ("repairing" and "repaired" find "repair").
