@@ -43,9 +43,14 @@ def municipality_actions(request, obj):
     )
     by_year, unscheduled = actions_by_year(shown.rows)
     # The summary of every year is shown only when the actions listed are not all of them.
+    # It counts every year of every action (Barcelona: 5,000 action-years, 7 ms): once per
+    # content version, like the home page's counts.
     progress = {}
     if shown.more:
-        progress = ScheduledYear.objects.filter(action__in=actions).progress_by_year()
+        progress = cached_by_version(
+            f"municipality-progress-{obj.pk}",
+            lambda: ScheduledYear.objects.filter(action__in=actions).progress_by_year(),
+        )
     return {
         "actions_by_year": by_year,
         "unscheduled_actions": unscheduled,

@@ -148,6 +148,14 @@ def test_municipality_page_previews_organisations_networks_events_and_actions(cl
         assert f'role="status">{count} results' in client.get(url).content.decode()
     assert f"Showing {SHOWN_ACTIONS} of {SHOWN_ACTIONS + 9}." in body
     assert "Progress year by year" in body
+    scheduled = SHOWN_ACTIONS + 9
+    assert f"0 of {scheduled} action-years reported" in body
+    # The summary is kept per content version: an outcome reported shows at once.
+    year = big["plan"].lines.get().actions.first().scheduled_years.get()
+    year.status = year.Status.DONE
+    year.save()
+    body = client.get(object_url(town, "en")).content.decode()
+    assert f"1 of {scheduled} action-years reported" in " ".join(body.split())
 
 
 def test_funder_fundings_are_paginated(client, big):
