@@ -89,6 +89,35 @@ def utc(moment):
     return moment.astimezone(datetime.UTC)
 
 
+# RFC 5545 3.1: content lines of at most 75 octets, continued after CRLF and a space.
+FOLD_AT = 74
+
+
+def fold(line):
+    """One content line folded exactly as icalendar folds it, a slice at a time: icalendar
+    measures the UTF-8 length of every character of the calendar, which was a quarter of
+    the feed's time. A fold never splits a character, nor a line after "\\" or "^" (what
+    icalendar does for clients that would misread an escape cut in two)."""
+    data = line.encode()
+    parts = []
+    start = 0
+    while len(data) - start > FOLD_AT:
+        end = start + FOLD_AT
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its start
+            end -= 1
+        if data[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        parts.append(data[start:end])
+        start = end
+    parts.append(data[start:])
+    return b"\r\n ".join(parts)
+
+
+def calendar_bytes(calendar):
+    """``calendar.to_ical()``, folded by ``fold``."""
+    return b"".join(fold(line) + b"\r\n" for line in calendar.content_lines() if line)
+
+
 def events_ical(request):
     host = urlsplit(settings.SITE_URL).hostname or "xarxaess"
     now = timezone.now()
@@ -122,6 +151,6 @@ def events_ical(request):
         if event.last_changed:
             entry.add("last-modified", utc(event.last_changed))
         calendar.add_component(entry)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar_bytes(calendar), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="xarxa-ess-events.ics"'
     return response

@@ -50,6 +50,19 @@ def test_event_feeds_are_valid_atom_in_each_language(client, seeded):
     assert all(entry.updated_parsed for entry in en.entries)
 
 
+@pytest.mark.parametrize("unit", ["a", "à", "€", "𝄞", "\\,", "\\n", "^'", "; "])
+def test_the_calendar_folds_lines_exactly_as_icalendar_does(unit):
+    from icalendar.parser import Contentline
+
+    from networks.feeds import fold
+
+    # Every cut position: a multi-byte character or an escape across the 74th octet.
+    for prefix in range(80):
+        for repeat in (1, 40, 120):
+            line = "DESCRIPTION:" + "x" * prefix + unit * repeat + "é" * (prefix % 7)
+            assert fold(line) == Contentline(line).to_ical(), (prefix, repeat)
+
+
 def test_event_calendar_parses_and_holds_only_events_known_to_the_day(client, seeded):
     response = client.get(feed_url("networks:events_ical", "ca"))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
