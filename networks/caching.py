@@ -4,8 +4,9 @@ The content version. One integer in the shared cache (Redis when ``REDIS_URL`` i
 every server reads the same one) names the current state of the content. Any change bumps
 it: ``post_save``, ``post_delete`` and ``m2m_changed`` of every model of the apps that call
 ``watch(app_config)`` (networks and actions; admin edits, history reverts and recoveries all
-save through the ORM), the ``seed`` command through those signals, and bulk writers that
-bypass signals (``generate_sample_data``, imports) call ``bump_content_version()``. A bump
+save through the ORM), the ``seed`` command through those signals; imports, which write
+rows in bulk, through the save of their ``ImportRecord`` in the same transaction, and
+``generate_sample_data`` calls ``bump_content_version()``. A bump
 happens at once (so the same process never serves what it just changed) and again when the
 transaction commits (so a page rendered by another server between the two, from the old
 rows, is stored under a version nobody asks for any more). Nothing expires on a timer to be

@@ -358,3 +358,19 @@ def test_a_row_may_refer_to_an_entry_created_earlier_in_the_same_file(editor_cli
     confirm(editor_client, "networks_organisation", response)
     child = Organisation.objects.get(slug_ca="associacio-veina")
     assert child.parent.slug_ca == "coop-nova"
+
+
+def test_an_import_and_its_undo_show_at_once_on_cached_pages(editor_client):
+    # Imports write in bulk, without the signals of a save: the cached pages still follow.
+    from django.test import Client
+
+    visitor = Client()
+    url = "/en/organisations/?q=neighbours"
+    for _ in range(2):  # the second view comes from the cache
+        assert "Neighbours" not in visitor.get(url).content.decode()
+    response = upload(editor_client, "networks_organisation", csv_bytes(good_rows()))
+    confirm(editor_client, "networks_organisation", response)
+    assert "Neighbours" in visitor.get(url).content.decode()
+    record = ImportRecord.objects.get()
+    assert editor_client.post(admin_url("networks_importrecord_undo", record.pk)).status_code == 302
+    assert "Neighbours" not in visitor.get(url).content.decode()
