@@ -17,12 +17,24 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
+from actions.models import Action  # noqa: E402
 from networks import filters  # noqa: E402
-from networks.models import Municipality, Network, Organisation, Theme  # noqa: E402
+from networks.models import (  # noqa: E402
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    Theme,
+)
 from networks.pagination import BoundedPaginator  # noqa: E402
+from networks.search import search  # noqa: E402
 from networks.views import OrganisationListView  # noqa: E402
+
+# As actions/search.py registers them.
+ACTION_FIELDS = {"A": ["title"], "B": ["description"]}
 
 
 def busiest_theme():
@@ -40,8 +52,14 @@ def browsable_page(queryset):
     return paginator.page(paginator.num_pages).object_list
 
 
+def biggest_network():
+    return Network.objects.annotate(n=Count("memberships")).order_by("-n").first()
+
+
 def queries():
     theme = busiest_theme()
+    network = biggest_network()
+    barcelones = Municipality.objects.get(slug="barcelona").comarca
     filtered = organisation_filter({"kind": "cooperative", "theme": theme.slug_ca, "q": "economia"})
     return {
         "search-cooperativa": lambda: Organisation.objects.search("cooperativa")[:9],
@@ -52,6 +70,13 @@ def queries():
         "organisations-last-browsable-page": lambda: browsable_page(Organisation.objects.all()),
         "organisations-filtered": lambda: filtered.qs[:24],
         "municipalities-with-content": lambda: Municipality.objects.with_content(),
+        "search-actions-economia": lambda: search(Action.objects.all(), "economia", ACTION_FIELDS)[
+            :9
+        ],
+        "network-page-members": lambda: Membership.objects.shown_on_network_page(
+            network, organisations=60
+        ),
+        "comarca-actions": lambda: Action.objects.concerning_comarca(barcelones)[:10],
     }
 
 
