@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,7 @@ class NetworksConfig(AppConfig):
         from .links import name_links
 
         caching.watch(self)
+        post_migrate.connect(caching.release_changed, sender=self, dispatch_uid="xmess-release")
         name_links(self)
         # django-axes names its app "Axes" in every language; staff read what it holds.
         from django.apps import apps

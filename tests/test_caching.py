@@ -171,6 +171,15 @@ def test_seed_bumps_the_version(seeded, django_capture_on_commit_callbacks):
     assert content_version()[0] > before
 
 
+def test_a_deploy_does_not_serve_the_pages_of_the_code_before_it(client, seeded):
+    # A deploy runs migrate (README): the pages cached under the old code go stale with it.
+    url = url_of(Network.objects.get(acronym="XMESS"))
+    first = client.get(url)
+    assert client.get(url)["ETag"] == first["ETag"]
+    call_command("migrate", verbosity=0)
+    assert client.get(url)["ETag"] != first["ETag"]
+
+
 def redis_answers():
     try:
         import redis
