@@ -248,10 +248,11 @@ class TimelineExportView(TimelineMixin, View):
                 + [str(value) for value in self.filterset.active.values()]
             )
             if self.format == "csv":
-                return exports.csv_response(rows, filename, lang)
+                return exports.csv_response(request, rows, filename, lang)
             timeline_path = self.plan.get_timeline_url()
             query = self.filtered_query_string()
             return exports.json_response(
+                request,
                 rows,
                 plan=self.plan,
                 filters=dict(self.filterset.active),

@@ -191,3 +191,26 @@ def test_export_queries_do_not_grow_with_rows(client, seed_plan, django_assert_m
         download(client.get(url_for(seed_plan, "timeline_csv")))
     with django_assert_max_num_queries(3):
         download(client.get(url_for(seed_plan, "timeline_json")))
+
+
+def test_an_export_is_kept_for_the_next_download_until_a_status_changes(
+    client, seed_plan, settings, tmp_path, django_assert_max_num_queries
+):
+    settings.DOWNLOAD_CACHE_DIR = str(tmp_path)
+    csv_url = url_for(seed_plan, "timeline_csv", "en")
+    first = read_csv(client.get(csv_url))
+    assert len(list(tmp_path.glob("*.csv"))) == 1
+    # The plan is still looked up (a 404 stays a 404); the rows are not read again.
+    with django_assert_max_num_queries(2):
+        assert read_csv(client.get(csv_url)) == first
+    read_json(client.get(url_for(seed_plan, "timeline_json", "en")))
+    assert len(list(tmp_path.iterdir())) == 2  # each format its own file
+    scheduled = ScheduledYear.objects.filter(action__line__plan=seed_plan).order_by("pk").first()
+    scheduled.status = ScheduledYear.Status.NOT_DONE
+    scheduled.save()
+    fresh = read_csv(client.get(csv_url))
+
+    def not_done(rows):
+        return [row[6] for row in rows[1:]].count("not done")
+
+    assert not_done(fresh) == not_done(first) + 1
