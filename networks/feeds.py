@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import event_dates
 from .models import Event
-from .places import physical_place, place_label
+from .places import join_parts, place_label, place_parts
 
 FEED_LENGTH = 50
 # templates/includes/event_feeds.html states this number: change both together.
@@ -48,13 +48,11 @@ def _start_of(date):
     return timezone.make_aware(datetime.datetime.combine(date, datetime.time()))
 
 
-def event_place(event):
-    """The physical place, for iCal's LOCATION (the online mode is not a location)."""
-    return physical_place(event)
-
-
-def event_when_where(event):
-    return " · ".join(part for part in (event_dates(event), place_label(event)) if part)
+def event_when_where(event, parts=None):
+    """'17 May 2017 · Barcelona Activa, Barcelona' (``parts``: the event's place_parts, when
+    they were worked out already)."""
+    place = place_label(event) if parts is None else join_parts(parts)
+    return " · ".join(part for part in (event_dates(event), place) if part)
 
 
 class EventsFeed(Feed):
@@ -143,10 +141,15 @@ def events_ical(request):
         # DTEND of an all-day event is exclusive: the day after the last day.
         entry.add("dtend", (event.end_date or event.start_date) + datetime.timedelta(days=1))
         entry.add("summary", event.title)
-        description = "\n\n".join(p for p in (event_when_where(event), event.description) if p)
+        # Worked out once for the description and the location (a URL to reverse, names to
+        # compare): twice was a sixth of the calendar's time.
+        parts = place_parts(event)
+        when_where = event_when_where(event, parts)
+        description = "\n\n".join(p for p in (when_where, event.description) if p)
         entry.add("description", description)
         entry.add("url", request.build_absolute_uri(event.get_absolute_url()))
-        if place := event_place(event):
+        # The physical place: the online mode is not a location.
+        if place := join_parts([part for part in parts if not part.online]):
             entry.add("location", place)
         if event.last_changed:
             entry.add("last-modified", utc(event.last_changed))
