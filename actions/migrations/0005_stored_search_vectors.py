@@ -9,9 +9,10 @@ SQLite never sees it. The expression must stay that of networks.search.document(
 fields actions/search.py registers.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
-CONFIGS = {"ca": "xmess_ca", "en": "xmess_en"}
 SEARCH_FIELDS = {
     "plan": {"A": ["name", "short_name"], "B": ["description"]},
     "line": {"A": ["title"], "B": ["description"]},
@@ -19,16 +20,8 @@ SEARCH_FIELDS = {
 }
 
 
-def document_sql(fields):
-    parts = []
-    for lang, config in CONFIGS.items():
-        for weight, names in fields.items():
-            for name in names:
-                parts.append(
-                    f"setweight(to_tsvector('{config}'::regconfig, "
-                    f"COALESCE({name}_{lang}::text, '')), '{weight}')"
-                )
-    return " || ".join(parts)
+# The same expression as the directory's tables (networks 0010, which this depends on).
+document_sql = import_module("networks.migrations.0010_stored_search_vectors").document_sql
 
 
 def create(apps, schema_editor):
@@ -49,8 +42,6 @@ def create(apps, schema_editor):
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from importlib import import_module
-
     previous = import_module("actions.migrations.0002_full_text_search")
     from django.contrib.postgres.indexes import GinIndex
 
