@@ -31,6 +31,7 @@ class MapFigure:
     rows: list = field(default_factory=list)  # [(URL, text)]: the shaded ones, in words
     credit: str = maps.CREDIT
     small: bool = False  # a locator beside the text, not the page's main figure
+    note: str = ""  # what the reader must know to read it right, under the title
 
 
 def text_rows(names):
@@ -146,7 +147,7 @@ def organisation_counts(organisations):
     return dict(rows)
 
 
-def organisation_map(counts, key="map"):
+def organisation_map(counts, key="map", note=""):
     """A choropleth of organisations per municipality: ``counts`` is {INE code: count}."""
     index = maps.municipality_index()
     title = _("Organisations per municipality")
@@ -166,7 +167,7 @@ def organisation_map(counts, key="map"):
         if lower <= highest
     ]
     svg = maps.render(label=title, classes=classes, names=names)
-    return MapFigure(key, title, svg, legend, text_rows(names))
+    return MapFigure(key, title, svg, legend, text_rows(names), note=note)
 
 
 def comarca_map(comarca, network_counts, codes, key="map"):

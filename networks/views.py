@@ -42,10 +42,12 @@ class FilteredListView(ListView):
     paginate_by = 24
     paginator_class = BoundedPaginator
 
+    def searching(self):
+        return self.filterset.is_bound and bool(self.filterset.form.cleaned_data.get("q"))
+
     def get_paginator(self, queryset, per_page, **kwargs):
         # A search ranks at most MAX_RANKED matches (search.py): count no further.
-        searching = self.filterset.is_bound and bool(self.filterset.form.cleaned_data.get("q"))
-        cap = MAX_RANKED if searching else MAX_BROWSABLE
+        cap = MAX_RANKED if self.searching() else MAX_BROWSABLE
         return super().get_paginator(queryset, per_page, cap=cap, **kwargs)
 
     def get_queryset(self):
@@ -163,10 +165,19 @@ class OrganisationListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        note = ""
+        if self.searching() and context["paginator"].capped:
+            # A search ranks its first MAX_RANKED matches only (search.py): so does the map.
+            note = _(
+                "The map counts the first %(count)s matches of the search only: search or "
+                "filter further to map them all."
+            ) % {"count": MAX_RANKED}
         context["map_html"] = map_layers.cached_list_map(
             self.request,
             "organisations",
-            lambda: map_layers.organisation_map(map_layers.organisation_counts(self.filterset.qs)),
+            lambda: map_layers.organisation_map(
+                map_layers.organisation_counts(self.filterset.qs), note=note
+            ),
         )
         return context
 

@@ -197,6 +197,10 @@ def test_lists_count_and_page_up_to_a_cap(client, big, monkeypatch):
     town = big["municipality"].slug
     body = client.get(f"/en/organisations/?q=entitat&municipality={town}").content.decode()
     assert "More than 20 results" in body
+    # Its map counts those matches only, and says so; a browsable list's map counts all.
+    note = "The map counts the first 20 matches of the search only"
+    assert note in " ".join(body.split())
+    assert "The map counts" not in client.get("/en/organisations/").content.decode()
 
 
 def test_deep_pages_read_the_same_rows_as_shallow_ones(client, big, monkeypatch):
