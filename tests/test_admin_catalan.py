@@ -8,9 +8,9 @@ import pytest
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from networks.models import Event, Membership, Network, Organisation
+from networks.models import Event, Network, Organisation
 from tests.admin_support import admin_url
-from tests.factories import make_staff
+from tests.factories import make_membership, make_network, make_staff
 from tests.form_scraper import read_form
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +88,9 @@ def staff_client(client, seeded):
 
 @pytest.fixture
 def network(seeded):
-    network = Network.objects.create(
-        name_ca="Xarxa de prova",
-        name_en="Test network",
+    network = make_network(
+        "Xarxa de prova",
+        "Test network",
         slug_ca="xarxa-prova",
         slug_en="test-net",
         summary_ca="Resum",
@@ -98,7 +98,7 @@ def network(seeded):
         description_ca="Descripció",
         description_en="Description",
     )
-    Membership.objects.create(network=network, organisation=Organisation.objects.first())
+    make_membership(network, Organisation.objects.first())
     return network
 
 

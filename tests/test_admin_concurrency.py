@@ -10,7 +10,7 @@ from networks.admin.versions import VERSION_FIELD
 from networks.models import Membership, Network, Organisation
 from networks.versions import StaleVersion, check_version, version_token, version_tokens
 from tests.admin_support import admin_url
-from tests.factories import make_staff
+from tests.factories import make_membership, make_network, make_staff
 from tests.form_scraper import read_form
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +18,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def network(seeded):
-    network = Network.objects.create(
-        name_ca="Xarxa de prova",
-        name_en="Test network",
+    network = make_network(
+        "Xarxa de prova",
+        "Test network",
         slug_ca="xarxa-prova",
         slug_en="test-net",
         summary_ca="Resum",
         summary_en="Summary",
     )
-    Membership.objects.create(network=network, organisation=Organisation.objects.first())
+    make_membership(network, Organisation.objects.first())
     return network
 
 
