@@ -43,7 +43,8 @@ class PlanDetailView(DetailView):
     model = Plan
 
     def get_queryset(self):
-        return Plan.objects.with_progress().select_related(
+        # Prefetched, not joined: see PlanListView.
+        return Plan.objects.with_progress().prefetch_related(
             "owner", "municipality", "predecessor", "successor"
         )
 
@@ -140,7 +141,7 @@ class TimelineMixin:
 
     def setup_timeline(self, request, slug):
         self.plan = get_object_or_404(
-            Plan.objects.with_progress().select_related("owner"), slug=slug
+            Plan.objects.with_progress().prefetch_related("owner"), slug=slug
         )
         self.lines = list(
             Line.objects.filter(plan=self.plan).with_progress().select_related("plan")
