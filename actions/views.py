@@ -140,9 +140,9 @@ class TimelineMixin:
     """Reads the plan and the filters of a timeline URL (shared by the page and exports)."""
 
     def setup_timeline(self, request, slug):
-        self.plan = get_object_or_404(
-            Plan.objects.with_progress().prefetch_related("owner"), slug=slug
-        )
+        # Not joined to its owner (see PlanListView); the page reads the owner when it names
+        # it, the downloads never do.
+        self.plan = get_object_or_404(Plan.objects.with_progress(), slug=slug)
         self.lines = list(
             Line.objects.filter(plan=self.plan).with_progress().select_related("plan")
         )
