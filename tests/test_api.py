@@ -108,6 +108,36 @@ def test_each_public_lists_filters_are_parameters_of_its_endpoint(openapi, endpo
     assert {"q", "page", "page_size"} <= parameters
 
 
+def test_the_api_documents_where_a_search_count_stops(openapi):
+    from networks import search
+
+    q = next(
+        p
+        for p in openapi["paths"]["/api/v1/organisations/"]["get"]["parameters"]
+        if p["name"] == "q"
+    )
+    # The document is in the site's default language, Catalan: the bound and the count that
+    # says "more" are both given.
+    assert f" {search.MAX_RANKED} " in q["description"]
+    assert f" {search.MAX_RANKED + 1} " in q["description"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite ranks every match")
+def test_a_search_count_stops_one_past_the_ranked_matches(client, seeded, monkeypatch):
+    from networks import search
+
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    for number in range(6):
+        Organisation.objects.create(
+            name_ca=f"Cooperativa Límit {number}",
+            name_en=f"Limit Coop {number}",
+            slug_ca=f"limit-{number}",
+            slug_en=f"limit-{number}-en",
+        )
+    response, page = get_json(client, "/api/v1/organisations/", q="Límit")
+    assert response.status_code == 200 and page["count"] == 4
+
+
 @pytest.fixture
 def wsgi_app():
     """The real WSGI application, inside the test's transaction.
