@@ -13,7 +13,7 @@ from networks.pagination import SectionPage
 
 from . import exports, structured_data
 from .filters import TimelineFilter
-from .models import Action, Line, Plan, Progress, ScheduledYear
+from .models import PROGRESS_FIELDS, Action, Line, Plan, Progress, ScheduledYear
 from .timeline import build_grid, status_legend
 
 # About 0.8 KB of HTML per action row: a page of the timeline or of a line stays far under
@@ -43,14 +43,19 @@ class PlanDetailView(DetailView):
     model = Plan
 
     def get_queryset(self):
-        # Prefetched, not joined: see PlanListView.
-        return Plan.objects.with_progress().prefetch_related(
-            "owner", "municipality", "predecessor", "successor"
-        )
+        return Plan.objects.select_related("owner", "municipality", "predecessor", "successor")
 
     def get_context_data(self, **kwargs):
         plan = self.object
         lines = list(Line.objects.filter(plan=plan).with_progress().select_related("plan"))
+        # The plan's figures are the sums of its lines', read with them: counted again over
+        # the plan joined to what the page shows, every action-year was sorted on disk
+        # (17 ms for a plan of 2,000 actions).
+        plan.line_count = len(lines)
+        plan.action_count = sum(line.action_count for line in lines)
+        for field in PROGRESS_FIELDS:
+            name = f"progress_{field}"
+            setattr(plan, name, sum(getattr(line, name) or 0 for line in lines))
         axes = list(plan.axes.all())
         for axis in axes:
             axis.line_list = [line for line in lines if line.axis_id == axis.pk]

@@ -83,6 +83,22 @@ def test_plan_page_in_catalan(client, seed_plan):
     assert "Eix: Intercooperació" in document.find("main").text
 
 
+def test_plan_page_sums_its_lines_progress(client, db):
+    plan = make_plan(
+        {
+            1: [[(2020, "done"), (2021, "in_progress")], [(2020, "not_done")]],
+            2: [[(2021, "done"), 2022], [(2022, "not_reported")], []],
+        }
+    )
+    main = parse_html(client.get(url_of(plan, "en")).content).find("main").text
+    main = " ".join(main.split())
+    annotated = Plan.objects.with_progress().get(pk=plan.pk)
+    assert (annotated.line_count, annotated.action_count) == (2, 5)
+    assert "4 of 6 action-years reported" in main
+    assert "2 done, 1 in progress, 1 not done; 1 planned; 1 with no outcome reported" in main
+    assert annotated.progress.reported == 4 and annotated.progress.done == 2
+
+
 def test_plan_without_lines_is_handled(client, seeded):
     plan = Plan.objects.get(slug_ca="piess-2021-2023")
     response = client.get(url_of(plan, "en"))
