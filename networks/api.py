@@ -18,11 +18,13 @@ docs views they share; split, each piece would be a few lines read without the o
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.urls import path, re_path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -48,6 +50,7 @@ from .models import (
     Theme,
 )
 from .pagination import DEFER_FROM
+from .search import MAX_RANKED
 
 MAX_PAGE_SIZE = 100
 
@@ -164,13 +167,32 @@ class ReadOnlyViewSet(CrossOriginGetMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+# What the API's documentation says of ``q`` (the list pages say it in their result count).
+SEARCH_HELP = format_lazy(
+    _(
+        "Words to look for, in Catalan or English; the best matches come first. A "
+        "search ranks only the first {count} matches it finds: a count of {more} "
+        "means there are more, and a narrower search finds them."
+    ),
+    count=MAX_RANKED,
+    more=MAX_RANKED + 1,
+)
+
+
 def documented(tag):
-    """Tag and document the error answers of a viewset's two operations."""
+    """Tag and document the error answers of a viewset's two operations, and its search."""
 
     def decorate(viewset):
         serializer = viewset.serializer_class
+        filterset = getattr(viewset, "filterset_class", None)
+        searchable = filterset is not None and "q" in filterset.base_filters
+        parameters = [OpenApiParameter("q", str, description=SEARCH_HELP)] if searchable else []
         return extend_schema_view(
-            list=extend_schema(tags=[tag], responses={200: serializer(many=True), **ERRORS}),
+            list=extend_schema(
+                tags=[tag],
+                parameters=parameters,
+                responses={200: serializer(many=True), **ERRORS},
+            ),
             retrieve=extend_schema(tags=[tag], responses={200: serializer, 404: ERRORS[404]}),
         )(viewset)
 

@@ -5,7 +5,6 @@ An unknown value makes that filter invalid: it is ignored and the form says so."
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .lookups import EntryFilter, municipality_by_name, network_by_name
@@ -21,7 +20,6 @@ from .models import (
     Province,
     Theme,
 )
-from .search import MAX_RANKED
 
 
 def theme_choices():
@@ -59,16 +57,6 @@ def geography_filters(path=""):
 class SearchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
-        # Shown in the API's documentation (the list pages' forms show labels only).
-        help_text=format_lazy(
-            _(
-                "Words to look for, in Catalan or English; the best matches come first. A "
-                "search ranks only the first {count} matches it finds: a count of {more} "
-                "means there are more, and a narrower search finds them."
-            ),
-            count=MAX_RANKED,
-            more=MAX_RANKED + 1,
-        ),
         method="filter_search",
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search"}),
