@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Lag
 from django.urls import reverse
 from django.utils import timezone
@@ -278,20 +278,24 @@ class Line(models.Model):
 class ActionQuerySet(models.QuerySet):
     def concerning_municipality(self, municipality):
         """Actions linked to the municipality, or belonging to a plan that covers it."""
-        # Exists() rather than a JOIN and DISTINCT: no duplicate rows to remove at scale.
-        named = Action.municipalities.through.objects.filter(
-            action=OuterRef("pk"), municipality=municipality
-        )
-        return self.filter(Exists(named) | Q(line__plan__municipality=municipality))
+        return self._concerning(municipality=municipality)
 
     def concerning_comarca(self, comarca):
         """Actions linked to a municipality of the comarca, or in a plan that covers one."""
-        # Exists() again: a JOIN through the links and DISTINCT over every column of every
-        # matching action cost 28 ms for the Barcelonès' 2,600 actions.
-        named = Action.municipalities.through.objects.filter(
-            action=OuterRef("pk"), municipality__comarca=comarca
-        )
-        return self.filter(Exists(named) | Q(line__plan__municipality__comarca=comarca))
+        return self._concerning(municipality__comarca=comarca)
+
+    def _concerning(self, **place):
+        """Actions linked to the place, or in a plan whose municipality is in it.
+
+        The ids of a UNION of two halves, each read through its own index: the actions the
+        place names, and those of the plans that cover it. As one OR (an Exists() or a
+        join), PostgreSQL joined every action to its line and plan to test it: 12 ms for
+        a town of 3 actions among 10,000, 28 ms for the Barcelonès (now 2 and 17 ms).
+        """
+        named = Action.municipalities.through.objects.filter(**place).values("action_id")
+        plan_place = {f"line__plan__{key}": value for key, value in place.items()}
+        covered = Action.objects.filter(**plan_place).values("pk")
+        return self.filter(pk__in=named.order_by().union(covered.order_by()))
 
 
 class Action(models.Model):
