@@ -893,6 +893,8 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-start_date", "title_ca"]
+        # The list, the feeds and the home page's coming and past events read by date.
+        indexes = [models.Index(fields=["-start_date", "title_ca"], name="event_list_order")]
         constraints = [
             *per_language_unique_slug("event"),
             end_after_start(
