@@ -805,6 +805,8 @@ class Funding(models.Model):
         verbose_name = _("funding")
         verbose_name_plural = _("fundings")
         ordering = ["funder", "start_year", "id"]
+        # A funder's page lists its first fundings in this order (one funder has 2,000).
+        indexes = [models.Index(fields=["funder", "start_year", "id"], name="funding_list_order")]
         constraints = [
             end_after_start("funding_end_after_start", optional=["end_year", "start_year"]),
         ]
