@@ -102,12 +102,16 @@ def count_together(**querysets):
         return dict(zip(querysets, cursor.fetchone(), strict=True))
 
 
-def preview(queryset, size, count=None):
+def preview(queryset, size, count=None, counted=None):
     """The first ``size`` rows and how many there are in all, in one query; ``count`` when
-    the caller already knows the total."""
+    the caller already knows the total. ``counted``: rows as many as ``queryset``'s that
+    are cheaper to count, such as a many-to-many's links rather than the rows joined to them
+    (a theme's 8,400 organisations: 2 ms counted by their links, 15 ms by a join with all
+    100,000)."""
     if count is not None:
         return Preview(list(queryset[:size]), count)
-    rows = list(queryset.annotate(preview_total=SubqueryCount(queryset))[:size])
+    total = SubqueryCount(queryset if counted is None else counted)
+    rows = list(queryset.annotate(preview_total=total)[:size])
     return Preview(rows, rows[0].preview_total if rows else 0)
 
 

@@ -322,8 +322,13 @@ class ThemeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         theme = self.object
-        context["networks"] = preview(theme.networks.order_by("name_ca"), PREVIEW)
-        context["organisations"] = preview(theme.organisations.order_by("name_ca"), PREVIEW)
-        context["events"] = preview(theme.events.all(), PREVIEW)
+        # Each counted by its links to the theme, not by a join with every row of its table.
+        for name, shown in (
+            ("networks", theme.networks.order_by("name_ca")),
+            ("organisations", theme.organisations.order_by("name_ca")),
+            ("events", theme.events.all()),
+        ):
+            links = getattr(theme, name).through.objects.filter(theme=theme)
+            context[name] = preview(shown, PREVIEW, counted=links)
         context["structured_data"] = structured_data.theme(theme, self.request)
         return context

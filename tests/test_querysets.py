@@ -19,6 +19,7 @@ from tests.factories import (
     make_network,
     make_organisation,
     make_plan,
+    make_theme,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,18 @@ def test_a_preview_reads_its_rows_and_their_total_in_one_query(django_assert_num
     # A distinct queryset counts distinct rows, as count() does.
     joined = tested.filter(name_ca__in=["Prova A", "Prova B"]).distinct()
     assert preview(joined, 1).count == joined.count() == 2
+
+
+def test_a_preview_can_count_its_rows_by_their_links(django_assert_num_queries):
+    theme, other = make_theme("Prova"), make_theme("Altra")
+    for name in ["Prova C", "Prova A", "Prova B"]:
+        make_organisation(name).themes.add(theme, other)
+    make_organisation("Sense tema")
+    links = Organisation.themes.through.objects.filter(theme=theme)
+    with django_assert_num_queries(1):
+        shown = preview(theme.organisations.order_by("name_ca"), 2, counted=links)
+    assert [o.name for o in shown] == ["Prova A", "Prova B"]
+    assert shown.count == 3 and shown.more
 
 
 def test_count_together_counts_each_queryset_in_one_query(django_assert_num_queries):
