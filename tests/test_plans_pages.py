@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from actions.models import Action, Line, Plan
+from actions.models import Action, Line, Plan, ScheduledYear
 from actions.structured_data import overall_status
 from tests.plans_support import grid_cells, make_plan, parse_html
 from tests.test_timeline import grow
@@ -110,13 +110,35 @@ def test_plan_without_lines_is_handled(client, seeded):
 
 
 def test_plan_list(client, seeded, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3), translation.override("ca"):
+    # The plans, their owners and municipalities, and (once per content version) their figures.
+    with django_assert_max_num_queries(4), translation.override("ca"):
         response = client.get(reverse("actions:plan_list"))
     text = parse_html(response.content).find("main").text
     impetus = Plan.objects.get(slug_ca="pla-impuls-ess-2016-2019")
     actions = Action.objects.filter(line__plan=impetus).count()
     assert f"{actions} accions en {impetus.lines.count()} línies." in text
     assert "El directori encara no recull les línies ni les accions d'aquest pla." in text
+
+
+def test_plan_list_figures_show_every_change_at_once(client, db):
+    plan = make_plan({1: [[(2020, "done"), 2021], [(2020, "not_done")]], 2: [[2021]]})
+
+    def listed():
+        with translation.override("en"):
+            main = parse_html(client.get(reverse("actions:plan_list")).content).find("main")
+        return " ".join(main.text.split())
+
+    assert "3 actions in 2 lines." in listed()
+    assert "2 of 4 action-years reported" in listed()
+    # The figures are kept per content version: an outcome reported, or a line removed,
+    # shows on the next request.
+    year = ScheduledYear.objects.get(action__line__number=1, year=2021)
+    year.status = ScheduledYear.Status.DONE
+    year.save()
+    assert "3 of 4 action-years reported" in listed()
+    plan.lines.get(number=2).delete()
+    assert "2 actions in 1 line." in listed()
+    assert "3 of 3 action-years reported" in listed()
 
 
 def test_plan_json_ld(client, seed_plan):
