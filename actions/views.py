@@ -153,8 +153,8 @@ class TimelineMixin:
     """Reads the plan and the filters of a timeline URL (shared by the page and exports)."""
 
     def setup_timeline(self, request, slug):
-        # Not joined to its owner (see PlanListView); the page reads the owner when it names
-        # it, the downloads never do.
+        # Its owner is read only by the page, which names it; the downloads never do. Its
+        # figures are its lines' added up (Plan.add_up), as on the plan's page.
         self.plan = get_object_or_404(Plan, slug=slug)
         self.lines = list(
             Line.objects.filter(plan=self.plan).with_progress().select_related("plan")
