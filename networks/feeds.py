@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import event_dates
 from .models import Event
-from .places import join_parts, place_label, place_parts
+from .places import join_parts, physical_place, place_label, place_parts
 
 FEED_LENGTH = 50
 # templates/includes/event_feeds.html states this number: change both together.
@@ -127,11 +127,9 @@ def events_ical(request):
     calendar.add("x-wr-calname", gettext("Xarxa ESS: events"))
     today = timezone.localdate()
     day_known = events_with_last_change().filter(date_precision=Event.Precision.DAY)
-    # An event without an end date ends on its first day.
-    running = Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
-    events = list(day_known.filter(running).order_by("start_date", "pk")[:CALENDAR_LENGTH])
+    events = list(day_known.not_over(today).order_by("start_date", "pk")[:CALENDAR_LENGTH])
     if len(events) < CALENDAR_LENGTH:
-        past = day_known.exclude(running).order_by("-start_date", "-pk")
+        past = day_known.over(today).order_by("-start_date", "-pk")
         events += past[: CALENDAR_LENGTH - len(events)]
     for event in events:
         entry = icalendar.Event()
@@ -149,7 +147,7 @@ def events_ical(request):
         entry.add("description", description)
         entry.add("url", request.build_absolute_uri(event.get_absolute_url()))
         # The physical place: the online mode is not a location.
-        if place := join_parts([part for part in parts if not part.online]):
+        if place := physical_place(event, parts):
             entry.add("location", place)
         if event.last_changed:
             entry.add("last-modified", utc(event.last_changed))

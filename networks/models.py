@@ -172,6 +172,10 @@ class FunderQuerySet(SearchableQuerySet):
     pass
 
 
+def _not_over_on(today):
+    return Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
+
+
 class EventQuerySet(SearchableQuerySet):
     search_fields = {"A": ["title"], "B": ["place", "description"]}
 
@@ -180,6 +184,14 @@ class EventQuerySet(SearchableQuerySet):
 
     def past(self, today):
         return self.filter(start_date__lt=today)
+
+    def not_over(self, today):
+        """Still running or to come on ``today``; an event without an end date ends on its
+        first day."""
+        return self.filter(_not_over_on(today))
+
+    def over(self, today):
+        return self.exclude(_not_over_on(today))
 
     def for_list(self):
         return self.select_related("municipality")

@@ -64,6 +64,8 @@ def place_label(event):
     return join_parts(place_parts(event))
 
 
-def physical_place(event):
-    """The place without the online mode ('' when only online or unknown)."""
-    return join_parts([part for part in place_parts(event) if not part.online])
+def physical_place(event, parts=None):
+    """The place without the online mode ('' when only online or unknown); ``parts``: the
+    event's place_parts, when they were worked out already."""
+    parts = place_parts(event) if parts is None else parts
+    return join_parts([part for part in parts if not part.online])
