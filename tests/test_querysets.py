@@ -160,25 +160,28 @@ def test_a_municipality_lists_each_action_concerning_it_once():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
 @pytest.mark.parametrize(
-    "listing",
+    ("listing", "index"),
     [
-        pytest.param(lambda: Network.objects.for_list()[:6], id="networks"),
-        pytest.param(lambda: Event.objects.for_list()[:24], id="events"),
+        pytest.param(lambda: Network.objects.for_list()[:6], "network_name_ca_idx", id="networks"),
+        pytest.param(lambda: Event.objects.for_list()[:24], "event_list_order", id="events"),
         pytest.param(
             lambda: Event.objects.upcoming(datetime.date(2026, 1, 1)).for_list()[:3],
+            "event_list_order",
             id="coming-events",
         ),
         pytest.param(
             lambda: Event.objects.past(datetime.date(2026, 1, 1)).for_list()[:4],
+            "event_list_order",
             id="past-events",
         ),
         pytest.param(
             lambda: make_funder().fundings.order_by("start_year", "id")[:51],
+            "funding_list_order",
             id="a-funders-fundings",
         ),
     ],
 )
-def test_lists_read_their_first_rows_from_an_index_of_their_order(listing):
+def test_lists_read_their_first_rows_from_an_index_of_their_order(listing, index):
     # networks 0013 and 0014: at 2,000 networks and 5,000 events each of these sorted its
     # whole table (2.5-7 ms), four times on the home page; a funder of 2,000 fundings joined
     # and sorted them all (18 ms). With the scan of the table off, the plan must walk an
@@ -186,5 +189,4 @@ def test_lists_read_their_first_rows_from_an_index_of_their_order(listing):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = listing().explain()
-    indexes = ("network_name_ca_idx", "event_list_order", "funding_list_order")
-    assert any(index in plan for index in indexes), plan
+    assert index in plan, plan
