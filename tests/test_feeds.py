@@ -107,6 +107,78 @@ def test_calendar_escapes_and_folds_text(client, db):
     assert vevent.decoded("DTEND") == datetime.date(2025, 5, 7)
 
 
+def icalendar_reference(request, events):
+    """The calendar as icalendar builds it from the same events: what the feed wrote
+    before it wrote its lines itself."""
+    from networks import feeds
+    from networks.places import physical_place, place_parts
+
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", f"-//Xarxa ESS//{translation.get_language()}//")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", translation.gettext("Xarxa ESS: events"))
+    for event in events:
+        entry = icalendar.Event()
+        entry.add("uid", f"event-{event.pk}@testserver")
+        entry.add("dtstamp", event.last_changed.astimezone(datetime.UTC))
+        entry.add("dtstart", event.start_date)
+        entry.add("dtend", (event.end_date or event.start_date) + datetime.timedelta(days=1))
+        entry.add("summary", event.title)
+        parts = place_parts(event)
+        when_where = feeds.event_when_where(event, parts)
+        entry.add("description", "\n\n".join(p for p in (when_where, event.description) if p))
+        entry.add("url", request.build_absolute_uri(event.get_absolute_url()))
+        if place := physical_place(event, parts):
+            entry.add("location", place)
+        entry.add("last-modified", event.last_changed.astimezone(datetime.UTC))
+        calendar.add_component(entry)
+    return calendar.to_ical()
+
+
+@pytest.mark.parametrize("lang", ["ca", "en"])
+def test_the_calendar_is_what_icalendar_would_write(client, seeded, settings, lang):
+    """The feed writes its lines itself (icalendar's objects were half its time): the bytes
+    must be icalendar's, for every kind of text, place and length."""
+    from django.test import RequestFactory
+
+    from networks.feeds import events_with_last_change
+
+    settings.SITE_URL = "http://testserver"
+    barcelona = Event.objects.exclude(municipality=None).first().municipality
+    tricky = [
+        "Punt; i coma, barra \\ final\\",
+        "Línies\r\nCRLF\nLF\rCR sola",
+        "Llarg 𝄞€à " * 30 + "^'^n",
+        "",
+    ]
+    for number, text in enumerate(tricky):
+        make_event(
+            f"Jornada {number}: {text[:60]}",
+            f"Day {number}, {text[-40:]}",
+            start_date=datetime.date(2026, 3, number + 1),
+            end_date=datetime.date(2026, 3, number + 3) if number % 2 else None,
+            description_ca=text,
+            description_en=text[::-1],
+            place=["Sala; gran, 2n pis", "", "En línia", "Can Batlló"][number],
+            online=number == 1,
+            municipality=barcelona if number != 2 else None,
+        )
+    with translation.override(lang):
+        response = client.get(feed_url("networks:events_ical", lang))
+        request = RequestFactory().get("/")
+        # The feed's own events, in its order: every one known to the day.
+        uids = [
+            int(str(e["UID"]).split("-")[1].split("@")[0])
+            for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+        ]
+        by_pk = events_with_last_change().in_bulk(uids)
+        expected = icalendar_reference(request, [by_pk[pk] for pk in uids])
+    assert len(uids) == Event.objects.filter(date_precision="day").count() > len(tricky)
+    assert response.content == expected
+
+
 @pytest.fixture
 def plan_with_history(db):
     """A plan whose scheduled years were created and then edited with history kept."""
