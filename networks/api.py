@@ -49,7 +49,7 @@ from .models import (
     StrategicLine,
     Theme,
 )
-from .pagination import DEFER_FROM
+from .pagination import DEFER_FROM, RankedPageMixin
 from .search import MAX_RANKED
 
 MAX_PAGE_SIZE = 100
@@ -68,7 +68,7 @@ class CrossOriginGetMixin:
         return allow_cross_origin_get(request, response)
 
 
-class DeferredJoinPaginator(Paginator):
+class DeferredJoinPaginator(RankedPageMixin, Paginator):
     """Reads a deep page in two queries: its ids, then those rows with their relations.
 
     The first query walks only the ordering's index (an index-only scan on PostgreSQL), so a
@@ -78,6 +78,8 @@ class DeferredJoinPaginator(Paginator):
     """
 
     def page(self, number):
+        if (ranked := self.ranked_page(number)) is not None:
+            return ranked
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)

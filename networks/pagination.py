@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import IntegerField, QuerySet, Subquery
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Window
 from django.utils.functional import cached_property
+
+from .search import RANK
 
 # The most rows a list counts and lets a visitor page through.
 MAX_BROWSABLE = 10_000
@@ -20,7 +22,57 @@ MAX_BROWSABLE = 10_000
 DEFER_FROM = 1_000
 
 
-class BoundedPaginator(Paginator):
+def is_page_number(number):
+    """1, 2, ... as a number or ASCII digits ("²" is a digit to isdigit(), not to int())."""
+    text = str(number)
+    return text.isascii() and text.isdigit() and int(text) >= 1
+
+
+class RankedPageMixin:
+    """A search's page and its number of matches in one query.
+
+    A ranked search (``search.search``) sorts all its matches by rank to show the first
+    ones, so a window ``COUNT(*) OVER ()`` over them costs nothing more; counting them in a
+    query of their own found the matches again (10 of the 45 ms of a filtered organisations
+    list at 100,000 organisations). Anything else, and a page past the end, is counted as
+    usual.
+    """
+
+    def ranked_page(self, number):
+        """The page, when the rows are a ranked search and the page is not past its end;
+        else None (the paginator then counts and reads the page as usual)."""
+        rows = self.object_list
+        known = "count" in self.__dict__ or "counted" in self.__dict__
+        if known or not isinstance(rows, QuerySet) or RANK not in rows.query.annotations:
+            return None
+        if not is_page_number(number):
+            return None
+        number = int(number)
+        bottom = (number - 1) * self.per_page
+        total = Window(Count("pk"))
+        found = list(
+            rows.annotate(page_total=total)[bottom : bottom + self.per_page + self.orphans]
+        )
+        if not found:
+            return None
+        self.know_total(found[0].page_total)
+        number = self.validate_number(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(found[: top - bottom], number, self)
+
+    def get_page(self, number):
+        # No page asked for is the first; anything else that is not a page number goes the
+        # usual way (Paginator.get_page: the first page, or the last).
+        ranked = self.ranked_page(1 if number in (None, "") else number)
+        return super().get_page(number) if ranked is None else ranked
+
+    def know_total(self, total):
+        self.count = total
+
+
+class BoundedPaginator(RankedPageMixin, Paginator):
     def __init__(self, object_list, per_page, *, cap=MAX_BROWSABLE, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
@@ -43,9 +95,14 @@ class BoundedPaginator(Paginator):
     def count(self):
         return min(self.counted, self.cap)
 
+    def know_total(self, total):
+        self.counted = total
+
     def page(self, number):
         """A deep page is read as keys first (an index-only scan of the list's order), then
         the page's rows by key: PostgreSQL skips index entries, not whole rows."""
+        if (ranked := self.ranked_page(number)) is not None:
+            return ranked
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)

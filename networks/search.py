@@ -43,6 +43,8 @@ MAX_QUERY_LENGTH = 200
 # The most matches that are ranked (and counted) for one search: enough for any page a
 # visitor reads, small enough to rank in a few milliseconds.
 MAX_RANKED = 1000
+# The annotation that holds a match's rank (pagination.py reads a ranked list's total with it).
+RANK = "search_rank"
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Catalan and English plural and gender endings and English verb endings, longest first
 # ("repairing" and "repaired" find "repair").
@@ -172,9 +174,7 @@ def _ranked(queryset, vector, ts_query):
     ranked = queryset.model._default_manager.filter(pk__in=candidates)
     ranked.query.select_related = queryset.query.select_related
     ranked = ranked.prefetch_related(*queryset._prefetch_related_lookups)
-    return ranked.annotate(search_rank=SearchRank(vector, ts_query)).order_by(
-        "-search_rank", *ordering
-    )
+    return ranked.annotate(**{RANK: SearchRank(vector, ts_query)}).order_by("-" + RANK, *ordering)
 
 
 def _search_postgresql(queryset, query, fields):
@@ -239,8 +239,8 @@ def _search_fallback(queryset, query, fields):
             default=Value(0),
             output_field=IntegerField(),
         )
-    return queryset.annotate(search_rank=name_hits).order_by(
-        "-search_rank", *queryset.query.order_by or queryset.model._meta.ordering
+    return queryset.annotate(**{RANK: name_hits}).order_by(
+        "-" + RANK, *queryset.query.order_by or queryset.model._meta.ordering
     )
 
 

@@ -220,6 +220,53 @@ def test_deep_pages_read_the_same_rows_as_shallow_ones(client, big, monkeypatch)
     assert shallow == deferred and shallow[0] and shallow[0] != shallow[1]
 
 
+def test_a_search_reads_its_page_and_its_total_in_one_query(client, big, monkeypatch):
+    """A ranked search's page carries its total (a window count): the same rows, total and
+    pages as counting the matches in a query of their own, one query fewer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from networks import pagination
+
+    names = re.compile(r'class="card__title"><a href="[^"]+">([^<]+)</a>')
+    status = re.compile(r'role="status">([^<]+)<')
+    where = re.compile(r"Page \d+ of \d+")
+    search_url = f"/en/organisations/?q=entitat&municipality={big['municipality'].slug}"
+    api_url = "/api/v1/organisations/?q=entitat&page_size=30"
+
+    def read():
+        seen, queries = [], []
+        for page in ("", "&page=2", "&page=3", "&page=99", "&page=abc", "&page=0", "&page=%C2%B2"):
+            with CaptureQueriesContext(connection) as run:
+                body = client.get(search_url + page).content.decode()
+            queries.append(len(run))
+            seen.append((names.findall(body), status.findall(body), where.findall(body)))
+        for page in ("", "&page=3", "&page=4"):
+            with CaptureQueriesContext(connection) as run:
+                response = client.get(api_url + page)
+            queries.append(len(run))
+            data = response.json()
+            seen.append((response.status_code, data.get("count"), data.get("results")))
+        return seen, queries
+
+    client.cookies["sessionid"] = "rendered-each-time"  # not served from the page cache
+    read()  # what is kept per content version (the map's counts) is kept from here on
+    together, together_queries = read()
+    monkeypatch.setattr(pagination, "RANK", "no-such-annotation")  # count them apart
+    apart, apart_queries = read()
+    assert together == apart
+    assert together[0][0] and together[0][0] != together[1][0]
+    assert together[0][1] == [f"{MANY} results"] and together[0][2] == ["Page 1 of 3"]
+    assert together[3][2] == together[5][2] == ["Page 3 of 3"]  # past the end: the last
+    assert together[4][2] == together[6][2] == ["Page 1 of 3"]  # not a number: the first
+    assert together[7][1] == MANY and together[9][0] == 404
+    # Each page within the matches: one query fewer. Past the end, one more: the page
+    # read finds no row to carry the total, which is then counted as before. What is not a
+    # page number is counted as before.
+    fewer = [a - t for t, a in zip(together_queries, apart_queries, strict=True)]
+    assert fewer == [1, 1, 1, -1, 0, 0, 0, 1, 1, -1]
+
+
 def test_municipality_filter_is_typed_and_resolved_on_the_server(
     client, big, django_assert_max_num_queries
 ):
