@@ -9,8 +9,7 @@ from django.db.models import Prefetch
 from rest_framework import serializers
 
 from networks.api import ReadOnlyViewSet, documented, router
-from networks.models import Municipality, Network, Organisation
-from networks.serializers import ChoiceLabelField, PageURLField, TranslatedField
+from networks.serializers import ChoiceLabelField, LinkedIdsField, PageURLField, TranslatedField
 
 from . import filters
 from .models import Action, Axis, Line, Plan, ScheduledYear
@@ -82,6 +81,9 @@ class ActionSerializer(serializers.ModelSerializer):
     title = TranslatedField()
     description = TranslatedField()
     scheduled_years = NestedScheduledYearSerializer(many=True)
+    networks = LinkedIdsField()
+    organisations = LinkedIdsField()
+    municipalities = LinkedIdsField()
     url = PageURLField()
 
     class Meta:
@@ -131,11 +133,9 @@ class LineViewSet(ReadOnlyViewSet):
 class ActionViewSet(ReadOnlyViewSet):
     ordering = ("id",)
     queryset = Action.objects.select_related("line__plan").prefetch_related(
-        Prefetch("networks", queryset=Network.objects.only("id")),
-        Prefetch("organisations", queryset=Organisation.objects.only("id")),
-        Prefetch("municipalities", queryset=Municipality.objects.only("id")),
         Prefetch("scheduled_years", queryset=ScheduledYear.objects.order_by("year")),
     )
+    linked_ids = ("networks", "organisations", "municipalities")
     serializer_class = ActionSerializer
     filterset_class = filters.ActionFilter
 

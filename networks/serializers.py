@@ -15,6 +15,7 @@ the one public format of the API and of every download.
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -58,6 +59,44 @@ class TranslatedField(serializers.Field):
 
     def to_representation(self, obj):
         return {code: getattr(obj, f"{self.field_name}_{code}") or None for code in LANGUAGE_CODES}
+
+
+class LinkedIdsField(serializers.ListField):
+    """The ids of the rows a many-to-many field links to, in their model's order, from
+    ``obj.linked_ids`` (filled by ``attach_linked_ids``): no model instance is built for
+    them, where a prefetch built one for each (a third of the time of 100 actions)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.IntegerField(), read_only=True, **kwargs)
+
+    def bind(self, field_name, parent):
+        if self.label is None:  # the model field's name, as a ModelSerializer field has it
+            self.label = capfirst(parent.Meta.model._meta.get_field(field_name).verbose_name)
+        super().bind(field_name, parent)
+
+    def get_attribute(self, instance):
+        linked = getattr(instance, "linked_ids", None)
+        if linked is None:  # not attached (the downloads prefetch the relation instead)
+            return [row.pk for row in getattr(instance, self.field_name).all()]
+        return linked[self.field_name]
+
+
+def attach_linked_ids(rows, names):
+    """Set ``row.linked_ids[name]`` for each many-to-many field ``name`` of the rows: one
+    query per field, its link table joined to the linked rows for their order."""
+    rows = list(rows)
+    if not rows or not names:
+        return
+    meta = rows[0]._meta
+    for row in rows:
+        row.linked_ids = {name: [] for name in names}
+    by_pk = {row.pk: row for row in rows}
+    for name in names:
+        field = meta.get_field(name)
+        back = field.related_query_name()
+        linked = field.related_model._default_manager.filter(**{f"{back}__in": list(by_pk)})
+        for pk, linked_pk in linked.values_list(back, "pk"):
+            by_pk[pk].linked_ids[name].append(linked_pk)
 
 
 @extend_schema_field(per_language({"type": "string"}))
@@ -380,6 +419,8 @@ class EventSerializer(serializers.ModelSerializer):
     description = TranslatedField()
     municipality = MunicipalityRefSerializer(allow_null=True)
     themes = ThemeRefSerializer(many=True)
+    organisers = LinkedIdsField()
+    networks = LinkedIdsField()
     url = PageURLField()
 
     class Meta:

@@ -457,3 +457,53 @@ def test_docs_page_loads_our_own_files_and_no_inline_script(client):
         "/static/js/api-docs.js",
     ):
         assert client.get(path).status_code == 200
+
+
+def test_linked_ids_come_in_their_rows_order_without_a_query_per_row(client, db):
+    """Actions and events give the ids they link to (read from the link tables, no row built
+    for each), in the linked rows' order (Catalan names), on the list and on the detail."""
+    from tests.factories import (
+        make_action,
+        make_event,
+        make_municipality,
+        make_network,
+        make_organisation,
+    )
+
+    networks = [make_network(name) for name in ("Xarxa Zeta", "Àlies xarxa", "Xarxa Beta")]
+    organisations = [make_organisation(name) for name in ("Obrador", "Ésser", "Cal Pla")]
+    towns = [make_municipality(name) for name in ("Vic", "Àger", "Olot")]
+    by_name = {
+        "networks": sorted(
+            networks, key=lambda row: ["Àlies xarxa", "Xarxa Beta", "Xarxa Zeta"].index(row.name_ca)
+        ),
+        "organisations": sorted(
+            organisations, key=lambda row: ["Cal Pla", "Ésser", "Obrador"].index(row.name_ca)
+        ),
+        "municipalities": sorted(towns, key=lambda row: ["Àger", "Olot", "Vic"].index(row.name)),
+    }
+    expected = {name: [row.pk for row in rows] for name, rows in by_name.items()}
+    actions = [make_action() for _ in range(3)]
+    events = [make_event(f"Trobada {n}") for n in range(3)]
+    for action in actions:
+        action.networks.set(networks)
+        action.organisations.set(organisations)
+        action.municipalities.set(towns)
+    for event in events:
+        event.networks.set(networks)
+        event.organisers.set(organisations)
+    action, event = actions[0], events[0]
+    assert get_json(client, f"/api/v1/actions/{action.pk}/")[1]["networks"] == expected["networks"]
+    with CaptureQueriesContext(connection) as few:
+        _response, page = get_json(client, "/api/v1/actions/", page_size=1)
+    for row in page["results"]:
+        assert {name: row[name] for name in expected} == expected
+    _response, page = get_json(client, "/api/v1/events/")
+    for row in page["results"]:
+        assert row["networks"] == expected["networks"]
+        assert row["organisers"] == expected["organisations"]
+    detail = get_json(client, f"/api/v1/events/{event.pk}/")[1]
+    assert detail["organisers"] == expected["organisations"]
+    with CaptureQueriesContext(connection) as many:
+        _response, page = get_json(client, "/api/v1/actions/", page_size=3)
+    assert len(page["results"]) == 3 and len(many) == len(few)  # none per action

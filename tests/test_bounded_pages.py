@@ -232,7 +232,7 @@ def test_a_search_reads_its_page_and_its_total_in_one_query(client, big, monkeyp
     status = re.compile(r'role="status">([^<]+)<')
     where = re.compile(r"Page \d+ of \d+")
     search_url = f"/en/organisations/?q=entitat&municipality={big['municipality'].slug}"
-    api_url = "/api/v1/organisations/?q=entitat&page_size=30"
+    api_url = search_url.replace("/en/organisations/", "/api/v1/organisations/") + "&page_size=30"
 
     def read():
         seen, queries = [], []
