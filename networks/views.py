@@ -125,8 +125,9 @@ class NetworkDetailView(DetailView):
             Membership.objects.shown_on_network_page(network, organisations=PREVIEW, year=year)
         )
         municipal = [m for m in memberships if m.municipality_id]
+        counts = network.member_counts or {}
         organisations, context["organisation_members"] = member_preview(
-            [m for m in memberships if m.organisation_id], network.organisation_count
+            [m for m in memberships if m.organisation_id], counts.get("organisations", 0)
         )
         # Every municipal membership was read (for the map): the count is theirs.
         municipalities, context["municipality_members"] = member_preview(
@@ -138,12 +139,12 @@ class NetworkDetailView(DetailView):
         context["municipality_count"] = municipalities.count
         context["events"] = preview(network.events.select_related("municipality"), EVENTS_PREVIEW)
         # Set against the figures the sources give, so nobody takes the list as complete.
-        context["recorded_members"] = network.member_count
+        context["recorded_members"] = counts.get("members", 0)
         context["structured_data"] = structured_data.network(
             network, self.request, organisations.rows, municipalities.rows
         )
         context["year_form"], context["year"] = year_form, year
-        if network.municipality_count:
+        if network.has_municipalities:
             spans = map_layers.spans_of(
                 (m.municipality.ine_code, m.start_year, m.end_year) for m in municipal
             )
