@@ -41,6 +41,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with SQLite's one probe per connection made: the first query that
+    reads JSON (a network's member counts) makes Django's backend ask SQLite whether it has
+    JSON, three statements once per connection, never again. Made here, a page's query count
+    in a test is what the page runs on every request, whichever test comes first."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection.features.supports_json_field  # noqa: B018 -- reading it makes the probe
+
+
+@pytest.fixture(scope="session")
 def seeded_db(django_db_setup, django_db_blocker):
     """The real seed content, loaded once per session for content tests."""
     with django_db_blocker.unblock():
