@@ -113,7 +113,7 @@ def csv_columns(serializer, language):
             )
         elif isinstance(field, Serializer):
             columns += _ref_columns(field, label, lambda row, n=name: row[n], language)
-        elif isinstance(field, ManyRelatedField):
+        elif isinstance(field, ManyRelatedField | api.LinkedIdsField):
             columns.append((label, lambda row, n=name: " ".join(str(v) for v in row[n])))
         else:
             columns.append((label, lambda row, n=name: row[n]))
@@ -167,13 +167,17 @@ def _ref_name(ref, language):
 class ListExport:
     """One public list's downloads: its FilterSet, its rows' queryset and representation."""
 
-    def __init__(self, key, title, queryset, filterset_class, serializer_class, point=None):
+    def __init__(
+        self, key, title, queryset, filterset_class, serializer_class, point=None, linked_ids=()
+    ):
         self.key = key
         self.title = title
         self.queryset = queryset
         self.filterset_class = filterset_class
         self.serializer_class = serializer_class
         self.point = point
+        # Many-to-many fields given as lists of ids, read per chunk as the API reads them.
+        self.linked_ids = linked_ids
 
     def rows(self, request):
         queryset = self.queryset.order_by(*self.queryset.model._meta.ordering, "id")
@@ -192,6 +196,7 @@ class ListExport:
             yield chunk, self.represent(chunk, request)
 
     def represent(self, objects, request):
+        api.attach_linked_ids(objects, self.linked_ids)
         return self.serializer_class(objects, many=True, context={"request": request}).data
 
 
@@ -242,10 +247,11 @@ EXPORTS = {
             _("Events"),
             Event.objects.for_list()
             .select_related("municipality__comarca")
-            .prefetch_related("organisers", "networks", "themes"),
+            .prefetch_related("themes"),
             filters.EventFilter,
             api.EventSerializer,
             point=lambda event: _point(event.municipality),
+            linked_ids=("organisers", "networks"),
         ),
     ]
 }

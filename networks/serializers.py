@@ -75,10 +75,7 @@ class LinkedIdsField(serializers.ListField):
         super().bind(field_name, parent)
 
     def get_attribute(self, instance):
-        linked = getattr(instance, "linked_ids", None)
-        if linked is None:  # not attached (the downloads prefetch the relation instead)
-            return [row.pk for row in getattr(instance, self.field_name).all()]
-        return linked[self.field_name]
+        return instance.linked_ids[self.field_name]
 
 
 def attach_linked_ids(rows, names):

@@ -376,3 +376,19 @@ def test_a_download_cut_short_is_not_kept(seeded, client, settings, tmp_path):
     finally:
         request_finished.connect(close_old_connections)
     assert not list(tmp_path.iterdir())  # neither a file nor a part of one
+
+
+def test_csv_and_json_give_an_events_organisers_and_networks_as_their_ids(seeded, client):
+    """Linked rows come as their ids: space-separated in a CSV cell, a list in JSON."""
+    event = Event.objects.filter(organisers__isnull=False, networks__isnull=False).first()
+    organisers = [o.pk for o in event.organisers.all()]
+    networks = [n.pk for n in event.networks.all()]
+    query = f"q={event.title_en}"
+    table = read_csv(client.get(url("networks:event_export", "en", "csv", query=query)))
+    rows = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+    (row,) = [r for r in rows if r["ID"] == str(event.pk)]
+    assert row["Organisers"] == " ".join(map(str, organisers))
+    assert row["Networks involved"] == " ".join(map(str, networks))
+    data = json.loads(body(client.get(url("networks:event_export", "en", "json", query=query))))
+    (entry,) = [e for e in data["results"] if e["id"] == event.pk]
+    assert (entry["organisers"], entry["networks"]) == (organisers, networks)
