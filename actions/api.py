@@ -135,7 +135,6 @@ class ActionViewSet(ReadOnlyViewSet):
     queryset = Action.objects.select_related("line__plan").prefetch_related(
         Prefetch("scheduled_years", queryset=ScheduledYear.objects.order_by("year")),
     )
-    linked_ids = ("networks", "organisations", "municipalities")
     serializer_class = ActionSerializer
     filterset_class = filters.ActionFilter
 

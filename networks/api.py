@@ -168,18 +168,18 @@ class ReadOnlyViewSet(CrossOriginGetMixin, viewsets.ReadOnlyModelViewSet):
 
     pagination_class = Pagination
     http_method_names = ["get", "head"]
-    # Many-to-many fields given as lists of ids (serializers.LinkedIdsField).
-    linked_ids = ()
 
+    # The serializer's many-to-many fields given as lists of ids (LinkedIdsField) are read
+    # for the rows it will show.
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None:
-            api.attach_linked_ids(page, self.linked_ids)
+            api.attach_linked_ids(page, self.get_serializer_class())
         return page
 
     def get_object(self):
         found = super().get_object()
-        api.attach_linked_ids([found], self.linked_ids)
+        api.attach_linked_ids([found], self.get_serializer_class())
         return found
 
     def get_queryset(self):
@@ -309,7 +309,6 @@ class EventViewSet(ReadOnlyViewSet):
     queryset = (
         Event.objects.for_list().select_related("municipality__comarca").prefetch_related("themes")
     )
-    linked_ids = ("organisers", "networks")
     serializer_class = api.EventSerializer
     filterset_class = filters.EventFilter
 

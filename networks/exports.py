@@ -167,17 +167,13 @@ def _ref_name(ref, language):
 class ListExport:
     """One public list's downloads: its FilterSet, its rows' queryset and representation."""
 
-    def __init__(
-        self, key, title, queryset, filterset_class, serializer_class, point=None, linked_ids=()
-    ):
+    def __init__(self, key, title, queryset, filterset_class, serializer_class, point=None):
         self.key = key
         self.title = title
         self.queryset = queryset
         self.filterset_class = filterset_class
         self.serializer_class = serializer_class
         self.point = point
-        # Many-to-many fields given as lists of ids, read per chunk as the API reads them.
-        self.linked_ids = linked_ids
 
     def rows(self, request):
         queryset = self.queryset.order_by(*self.queryset.model._meta.ordering, "id")
@@ -196,7 +192,8 @@ class ListExport:
             yield chunk, self.represent(chunk, request)
 
     def represent(self, objects, request):
-        api.attach_linked_ids(objects, self.linked_ids)
+        # Ids of linked rows (LinkedIdsField), read per chunk as the API reads them.
+        api.attach_linked_ids(objects, self.serializer_class)
         return self.serializer_class(objects, many=True, context={"request": request}).data
 
 
@@ -251,7 +248,6 @@ EXPORTS = {
             filters.EventFilter,
             api.EventSerializer,
             point=lambda event: _point(event.municipality),
-            linked_ids=("organisers", "networks"),
         ),
     ]
 }

@@ -13,6 +13,8 @@ organisation, a comarca inside a municipality) and share their field types; toge
 the one public format of the API and of every download.
 """
 
+import functools
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.text import capfirst
@@ -78,10 +80,18 @@ class LinkedIdsField(serializers.ListField):
         return instance.linked_ids[self.field_name]
 
 
-def attach_linked_ids(rows, names):
-    """Set ``row.linked_ids[name]`` for each many-to-many field ``name`` of the rows: one
-    query per field, its link table joined to the linked rows for their order."""
+@functools.cache
+def linked_id_fields(serializer_class):
+    """The names of the serializer's ``LinkedIdsField``s."""
+    fields = serializer_class().fields.items()
+    return tuple(name for name, field in fields if isinstance(field, LinkedIdsField))
+
+
+def attach_linked_ids(rows, serializer_class):
+    """Set ``row.linked_ids[name]`` for each ``LinkedIdsField`` of the serializer: one query
+    per field, its link table joined to the linked rows for their order."""
     rows = list(rows)
+    names = linked_id_fields(serializer_class)
     if not rows or not names:
         return
     meta = rows[0]._meta
