@@ -1,5 +1,6 @@
 """Public pages are cached for anonymous visitors and invalidated at once by any change."""
 
+import gzip
 import os
 
 import pytest
@@ -284,3 +285,60 @@ def test_the_pages_a_process_keeps_in_memory_stay_within_their_budget():
     assert memory.get("page:29", (1, 0.5)) is None
     memory.put("huge", (1, 0.5), {"content": b"x" * 900, "headers": []})
     assert memory.get("huge", (1, 0.5)) is None  # one page may not push out all the others
+
+
+def test_a_cached_page_goes_gzipped_to_a_client_that_accepts_it(
+    client, seeded, django_assert_num_queries
+):
+    """Compressed once when stored: the gzip is the very page, and a second view runs no
+    query in either encoding."""
+    url = url_of(Network.objects.get(acronym="XMESS"))
+    plain = client.get(url)
+    for _attempt in range(2):
+        with django_assert_num_queries(0):
+            packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br, zstd")
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == plain.content
+        assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content) / 3
+        assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in packed["Vary"].split(",")}
+        # The same page in another encoding: the same tag, weak.
+        assert packed["ETag"] == "W/" + plain["ETag"]
+    assert "Accept-Encoding" in plain["Vary"]
+    assert not plain.has_header("Content-Encoding")
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == plain.content and not again.has_header("Content-Encoding")
+
+
+@pytest.mark.parametrize(
+    "accept", ["", "identity", "gzip;q=0", "br, deflate", "*;q=0.5, gzip;q=0", "gzip;q=x"]
+)
+def test_a_client_that_does_not_accept_gzip_gets_the_page_as_it_is(client, seeded, accept):
+    client.get("/en/", HTTP_ACCEPT_ENCODING="gzip")  # stored, with its gzip
+    response = client.get("/en/", HTTP_ACCEPT_ENCODING=accept)
+    assert not response.has_header("Content-Encoding")
+    assert b"<html" in response.content
+
+
+def test_either_encodings_tag_answers_a_conditional_request(client, seeded):
+    plain = client.get("/ca/")
+    packed = client.get("/ca/", HTTP_ACCEPT_ENCODING="gzip")
+    for held, accept in ((packed["ETag"], "gzip"), (plain["ETag"], "gzip"), (packed["ETag"], "")):
+        response = client.get("/ca/", HTTP_IF_NONE_MATCH=held, HTTP_ACCEPT_ENCODING=accept)
+        assert response.status_code == 304
+    assert response["ETag"] == plain["ETag"]  # what this client would get
+    bump_content_version()
+    assert client.get("/ca/", HTTP_IF_NONE_MATCH=packed["ETag"]).status_code == 200
+
+
+def test_a_page_for_a_session_is_never_compressed(client, seeded):
+    """BREACH: a page rendered for a session may hold a secret (its CSRF token); only the
+    cached pages, which hold none, are compressed."""
+    client.cookies["sessionid"] = "anything"
+    response = client.get("/ca/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")
+    client.cookies.clear()
+    login = client.get(admin_url("login"), HTTP_ACCEPT_ENCODING="gzip")
+    assert b"csrfmiddlewaretoken" in login.content
+    assert not login.has_header("Content-Encoding")
