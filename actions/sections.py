@@ -8,9 +8,11 @@ rows (networks.pagination.preview), and a summary is read only when the page sho
 
 from collections import defaultdict
 
+from django.db.models import Prefetch
+
 from networks.caching import cached_by_version
 from networks.extensions import register
-from networks.pagination import preview
+from networks.pagination import Preview, preview
 
 from .models import Action, Plan, ScheduledYear
 
@@ -32,25 +34,52 @@ def plan_actions(request, obj):
     return {"plan_actions": preview(actions, SHOWN_ACTIONS)}
 
 
+def first_actions(actions, size, order):
+    """The first ``size`` of ``actions`` in ``order``, each with its line and plan.
+
+    Their keys are sorted first and only those rows are read whole: Barcelona has 2,624
+    actions, and joining them all whole to their lines and plans to sort them took 7 ms,
+    their keys 4.7 ms and then 40 rows by key. (A sliced subquery: not on MySQL.)
+    """
+    keys = actions.order_by(*order).values("pk")[:size]
+    return Action.objects.filter(pk__in=keys).select_related("line__plan").order_by(*order)
+
+
+def place_actions_summary(name, actions, size, progress=False):
+    """How many ``actions`` concern a place, and (with ``progress``, when there are more
+    than ``size``) their outcomes year by year: once per content version, like the home
+    page's counts. Barcelona's count joined its 2,624 actions again (3.5 ms), its years
+    5,000 action-years (7 ms)."""
+
+    def compute():
+        count = actions.count()
+        by_year = {}
+        if progress and count > size:
+            by_year = ScheduledYear.objects.filter(action__in=actions).progress_by_year()
+        return count, by_year
+
+    return cached_by_version(name, compute)
+
+
+MUNICIPALITY_ORDER = ("-line__plan__start_year", "line__plan", "line__number", "position")
+
+
 def municipality_actions(request, obj):
     """Every year's progress, and the latest actions year by year (a bounded number)."""
     actions = Action.objects.concerning_municipality(obj)
-    shown = preview(
-        actions.select_related("line__plan")
-        .prefetch_related("scheduled_years")
-        .order_by("-line__plan__start_year", "line__plan", "line__number", "position"),
-        SHOWN_ACTIONS,
-    )
-    by_year, unscheduled = actions_by_year(shown.rows)
     # The summary of every year is shown only when the actions listed are not all of them.
-    # It counts every year of every action (Barcelona: 5,000 action-years, 7 ms): once per
-    # content version, like the home page's counts.
-    progress = {}
-    if shown.more:
-        progress = cached_by_version(
-            f"municipality-progress-{obj.pk}",
-            lambda: ScheduledYear.objects.filter(action__in=actions).progress_by_year(),
-        )
+    count, progress = place_actions_summary(
+        f"municipality-actions-{obj.pk}", actions, SHOWN_ACTIONS, progress=True
+    )
+    rows = []
+    if count:
+        shown = first_actions(actions, SHOWN_ACTIONS, MUNICIPALITY_ORDER)
+        # Into a list of each action's own: a related manager per action, as a plain
+        # prefetch gives, took 8 of the section's 20 ms for Barcelona's 40.
+        years = ScheduledYear.objects.order_by("year")
+        rows = list(shown.prefetch_related(Prefetch("scheduled_years", years, "years_shown")))
+    shown = Preview(rows, count)
+    by_year, unscheduled = actions_by_year(shown.rows)
     return {
         "actions_by_year": by_year,
         "unscheduled_actions": unscheduled,
@@ -64,17 +93,24 @@ COMARCA_ACTION_LIMIT = 10
 
 def comarca_actions(request, obj):
     """The first actions concerning the comarca's municipalities, and how many more."""
-    actions = Action.objects.concerning_comarca(obj).select_related("line__plan")
-    shown = preview(actions, COMARCA_ACTION_LIMIT)
-    return {"actions": shown.rows, "more": shown.count - len(shown.rows)}
+    actions = Action.objects.concerning_comarca(obj)
+    count, _progress = place_actions_summary(
+        f"comarca-actions-{obj.pk}", actions, COMARCA_ACTION_LIMIT
+    )
+    rows = []
+    if count:
+        order = Action._meta.ordering
+        rows = list(first_actions(actions, COMARCA_ACTION_LIMIT, order))
+    return {"actions": rows, "more": count - len(rows)}
 
 
 def actions_by_year(actions):
-    """[(year, [(action, scheduled year), ...]), ...] in year order, and the unscheduled."""
+    """[(year, [(action, scheduled year), ...]), ...] in year order, and the unscheduled
+    (each action with its ``years_shown``, as ``municipality_actions`` reads them)."""
     years = defaultdict(list)
     unscheduled = []
     for action in actions:
-        scheduled = list(action.scheduled_years.all())
+        scheduled = action.years_shown
         if not scheduled:
             unscheduled.append(action)
         for entry in scheduled:

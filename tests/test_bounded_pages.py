@@ -13,7 +13,13 @@ import re
 import pytest
 from django.utils import translation
 
-from actions.sections import SHOWN_ACTIONS
+from actions.models import Action
+from actions.sections import (
+    COMARCA_ACTION_LIMIT,
+    SHOWN_ACTIONS,
+    comarca_actions,
+    municipality_actions,
+)
 from networks import search, views
 from networks.models import Membership, Municipality, Organisation
 from tests.factories import (
@@ -156,6 +162,30 @@ def test_municipality_page_previews_organisations_networks_events_and_actions(cl
     year.save()
     body = client.get(object_url(town, "en")).content.decode()
     assert f"1 of {scheduled} action-years reported" in " ".join(body.split())
+
+
+def test_a_place_lists_its_first_actions_in_order_and_counts_every_change_at_once(client, big):
+    town = big["municipality"]
+    newer = make_plan("Pla nou", "Newer plan", municipality=town, start_year=2024, end_year=2025)
+    line = make_line(newer, 2)
+    second, first = make_action(line, 3), make_action(line, 1)
+    older = list(big["plan"].lines.get().actions.order_by("position"))
+    shown = municipality_actions(None, town)["shown_actions"]
+    # The newest plan first, then by line and position; the older plan's follow.
+    assert shown.rows == [first, second, *older[: SHOWN_ACTIONS - 2]]
+    assert shown.count == len(older) + 2
+    # An action elsewhere that names the town counts at once (a many-to-many change).
+    elsewhere = make_action(make_line(make_plan("Pla d'altri", "Another's plan"), 1), 1)
+    elsewhere.municipalities.add(town)
+    body = client.get(object_url(town, "en")).content.decode()
+    assert f"Showing {SHOWN_ACTIONS} of {len(older) + 3}." in body
+    comarca = comarca_actions(None, town.comarca)
+    in_order = Action.objects.concerning_comarca(town.comarca).order_by(*Action._meta.ordering)
+    assert comarca["actions"] == list(in_order[:COMARCA_ACTION_LIMIT])
+    assert comarca["more"] == len(older) + 3 - COMARCA_ACTION_LIMIT
+    # A town that no action concerns reads no action at all.
+    quiet = make_municipality("Vila Quieta")
+    assert municipality_actions(None, quiet)["shown_actions"].count == 0
 
 
 def test_funder_fundings_are_paginated(client, big):
