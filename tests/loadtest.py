@@ -15,7 +15,11 @@
    settings and database) and the HTML bytes.
 4. Then ``wrk`` at ``--connections`` connections for ``--duration`` each: requests/s, p95
    and errors, cached and uncached, and the same for a static file served by the same
-   server, with the ratios to it.
+   server, with the ratios to it. Cached pages are loaded twice: as the bytes themselves
+   (``Accept-Encoding: identity``, as every other figure here), and as a browser asks for
+   them (``gzip, deflate, br``: the cache serves its stored gzip), each against the static
+   file asked for the same way (whitenoise serves its precompressed ``.gz``). The one-client
+   table gives a cached page's gzip size beside its HTML size.
 
 "Uncached" means the page is rendered for the request: each request carries a session
 cookie, and the page cache never serves nor stores a request with a session (what a visitor
@@ -249,9 +253,12 @@ def start_server(port):
     raise SystemExit("gunicorn did not start")
 
 
-def fetch(port, path, cookie=None, timeout=60):
+BROWSER_ENCODINGS = "gzip, deflate, br"
+
+
+def fetch(port, path, cookie=None, timeout=60, encoding="identity"):
     """One request on a new connection: (status, body bytes, seconds)."""
-    headers = {"Host": "127.0.0.1", "Accept-Encoding": "identity"}
+    headers = {"Host": "127.0.0.1", "Accept-Encoding": encoding}
     if cookie:
         headers["Cookie"] = cookie
     start = time.perf_counter()
@@ -303,9 +310,9 @@ def query_count(client, path, cookie):
     return len(queries)
 
 
-def wrk(port, path, cookie, duration, connections, script):
+def wrk(port, path, cookie, duration, connections, script, encoding="identity"):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
-    command += ["-s", script, "-H", "Accept-Encoding: identity"]
+    command += ["-s", script, "-H", f"Accept-Encoding: {encoding}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     else:
@@ -336,22 +343,32 @@ def drain(port):
 
 
 def load_phase(port, results, static_path, args, script):
-    """wrk on the static file, then every page cached, then every page uncached, then the
-    static file again (uncached runs leave queues behind: they go last, each drained)."""
+    """wrk on the static file, then every page cached, then the static file and every page
+    cached as a browser asks (gzip), then every page uncached, then the static file again
+    (uncached runs leave queues behind: they go last, each drained)."""
 
-    def run(label, mode, path, cookie, static_rps=None):
-        rps, p95, errors = wrk(port, path, cookie, args.duration, args.connections, script)
+    def run(label, mode, path, cookie, static_rps=None, encoding="identity"):
+        rps, p95, errors = wrk(
+            port, path, cookie, args.duration, args.connections, script, encoding
+        )
         share = f"{100 * rps / static_rps:>10.1f}%" if static_rps else f"{'-':>11}"
-        print(f"{label[:36]:36} {mode:8} {rps:>9.1f} {p95:>9.1f} {errors:>7} {share}", flush=True)
+        print(f"{label[:36]:36} {mode:9} {rps:>9.1f} {p95:>9.1f} {errors:>7} {share}", flush=True)
         return rps
 
     print(f"\nwrk: {args.connections} connections, {args.duration} s each, 2 threads")
-    print(f"{'page':36} {'mode':8} {'req/s':>9} {'p95 ms':>9} {'errors':>7} {'% of static':>11}")
-    static_rps = run(f"static {static_path.rsplit('/', 1)[-1]}", "file", static_path, None)
-    for mode, cookie in (("cached", None), ("uncached", UNCACHED_COOKIE)):
+    print(f"{'page':36} {'mode':9} {'req/s':>9} {'p95 ms':>9} {'errors':>7} {'% of static':>11}")
+    static_name = static_path.rsplit("/", 1)[-1]
+    static_rps = run(f"static {static_name}", "file", static_path, None)
+    static_gzip_rps = None
+    for mode, cookie in (("cached", None), ("cached gz", None), ("uncached", UNCACHED_COOKIE)):
+        encoding = BROWSER_ENCODINGS if mode == "cached gz" else "identity"
+        if mode == "cached gz":
+            static_gzip_rps = run(
+                f"static {static_name}", "file gz", static_path, None, None, encoding
+            )
         for row in results:
             label = row["label"]
-            if row[mode] is None:
+            if row[mode.split()[0]] is None:
                 print(f"{label[:36]:36} {mode:8} skipped: it fails for one client")
             elif mode == "uncached" and row["uncached"] > args.wrk_max_seconds * 1000:
                 print(
@@ -359,10 +376,11 @@ def load_phase(port, results, static_path, args, script):
                     f"{row['uncached'] / 1000:.1f} s"
                 )
             else:
-                run(label, mode, row["path"], cookie, static_rps)
+                ratio_to = static_gzip_rps if mode == "cached gz" else static_rps
+                run(label, mode, row["path"], cookie, ratio_to, encoding)
                 if mode == "uncached":
                     drain(port)
-    run(f"static {static_path.rsplit('/', 1)[-1]} again", "file", static_path, None, static_rps)
+    run(f"static {static_name} again", "file", static_path, None, static_rps)
 
 
 def main():
@@ -404,7 +422,7 @@ def main():
             )
             header = (
                 f"{'page':36} {'mode':8} {'status':>6} {'median ms':>10} {'p95 ms':>8} "
-                f"{'n':>3} {'queries':>7} {'HTML KB':>8}"
+                f"{'n':>3} {'queries':>7} {'HTML KB':>8} {'gzip KB':>8}"
             )
             print(header)
             for label, path in page_list:
@@ -413,9 +431,13 @@ def main():
                     status, size, median, p95, n = one_client(port, path, cookie, args.budget)
                     queries = query_count(client, path, cookie)
                     row[mode] = median if status == 200 else None
+                    # What a browser is sent: only cached pages are compressed.
+                    packed = "-"
+                    if cookie is None:
+                        packed = f"{fetch(port, path, encoding=BROWSER_ENCODINGS)[1] / 1024:.1f}"
                     print(
                         f"{label[:36]:36} {mode:8} {status:>6} {median:>10.1f} {p95:>8.1f} "
-                        f"{n:>3} {queries:>7} {size / 1024:>8.1f}",
+                        f"{n:>3} {queries:>7} {size / 1024:>8.1f} {packed:>8}",
                         flush=True,
                     )
                 results.append(row)
