@@ -20,6 +20,10 @@ from .search import RANK
 MAX_BROWSABLE = 10_000
 # From this offset on, a page is read keys first (see BoundedPaginator.page).
 DEFER_FROM = 1_000
+# The furthest row an SQL OFFSET can name (a signed 64-bit integer; SQLite refuses a larger
+# one with "datatype mismatch", PostgreSQL with "out of range"): a page past it is past the
+# end of any list.
+MAX_OFFSET = 2**63 - 1
 
 
 def is_page_number(number):
@@ -49,6 +53,8 @@ class RankedPageMixin:
             return None
         number = int(number)
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page + self.orphans > MAX_OFFSET:
+            return None
         total = Window(Count("pk"))
         found = list(
             rows.annotate(page_total=total)[bottom : bottom + self.per_page + self.orphans]

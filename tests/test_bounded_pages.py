@@ -297,6 +297,18 @@ def test_a_search_reads_its_page_and_its_total_in_one_query(client, big, monkeyp
     assert fewer == [1, 1, 1, -1, 0, 0, 0, 1, 1, -1]
 
 
+def test_a_page_number_past_any_sql_offset_is_past_the_end_not_an_error(client, big):
+    """Found by the API's property-based test: a search's page read with its total asked
+    the database for an OFFSET past a 64-bit integer, and SQLite answered with an error."""
+    huge = "874082729589452308480"
+    town = big["municipality"].slug
+    for query in (f"q=entitat&municipality={town}&", ""):
+        response = client.get(f"/en/organisations/?{query}page={huge}")
+        assert response.status_code == 200
+        assert re.search(r"Page (\d+) of \1\b", response.content.decode())  # the last
+        assert client.get(f"/api/v1/organisations/?{query}page={huge}").status_code == 404
+
+
 def test_municipality_filter_is_typed_and_resolved_on_the_server(
     client, big, django_assert_max_num_queries
 ):
