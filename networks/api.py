@@ -202,6 +202,24 @@ SEARCH_HELP = format_lazy(
 )
 
 
+def empty_choice_filters_nothing(result, generator, request, public):
+    """drf-spectacular hook: a choice filter left empty (``?kind=``, what a form sends for
+    "any") filters nothing, as on the HTML lists; the enums it derives from the choices
+    would call it invalid."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                choices = parameter.get("schema", {}).get("enum")
+                if parameter.get("in") == "query" and choices and "" not in choices:
+                    parameter["schema"]["enum"] = [*choices, ""]
+                    description = parameter.get("description", "")
+                    parameter["description"] = f"{description}\n\n{EMPTY_CHOICE_HELP}".strip()
+    return result
+
+
+EMPTY_CHOICE_HELP = _("Left empty, it filters nothing.")
+
+
 def documented(tag):
     """Tag and document the error answers of a viewset's two operations, and its search."""
 

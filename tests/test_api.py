@@ -516,3 +516,16 @@ def test_linked_ids_come_in_their_rows_order_without_a_query_per_row(client, db)
         _response, page = get_json(client, "/api/v1/actions/", network=networks[0].pk, page_size=3)
     assert {row["id"] for row in page["results"]} == {row.pk for row in actions}
     assert len(many) == len(few)  # no query per action
+
+
+def test_a_choice_filter_left_empty_filters_nothing_and_the_schema_says_so(seeded, client):
+    """As a form sends "any": found by the property-based test, which took the schema's
+    enum of choices at its word and expected ``?kind=`` to be refused."""
+    _response, everything = get_json(client, "/api/v1/organisations/")
+    response, unfiltered = get_json(client, "/api/v1/organisations/", kind="")
+    assert response.status_code == 200 and unfiltered["count"] == everything["count"]
+    assert client.get("/api/v1/organisations/", {"kind": "nonsense"}).status_code == 400
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = schema["paths"]["/api/v1/organisations/"]["get"]["parameters"]
+    kind = next(parameter for parameter in parameters if parameter["name"] == "kind")
+    assert "" in kind["schema"]["enum"] and "cooperative" in kind["schema"]["enum"]

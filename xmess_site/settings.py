@@ -298,6 +298,10 @@ SPECTACULAR_SETTINGS = {
     "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "networks.api.empty_choice_filters_nothing",
+    ],
 }
 
 # --- Security --------------------------------------------------------------------------------
