@@ -30,8 +30,8 @@ max-age=PAGE_CACHE_MAX_AGE`` (short: a proxy cannot be told of a change) and ``V
 Cookie, Accept-Encoding``. A request with a session gets ``private, no-store``.
 
 Compression. A page is stored with its gzip as well, compressed once when it is stored, and
-the gzip goes to every client that accepts it (a list with its map: 300 KB of HTML, about a
-tenth of that on the wire). Only cached pages are compressed, and that is what keeps it safe
+the gzip goes to every client that accepts it (a list with its map: 310 KB of HTML, 65 KB on
+the wire). Only cached pages are compressed, and that is what keeps it safe
 from BREACH: a cached page carries no secret to guess (no CSRF token, no session, nothing
 of one visitor's), whereas a page rendered for a session may. The gzip's ``ETag`` is the
 page's, weak (``W/``), as Django's ``GZipMiddleware`` makes it: the same content in another
