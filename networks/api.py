@@ -208,6 +208,8 @@ def empty_choice_filters_nothing(result, generator, request, public):
     would call it invalid."""
     for item in result.get("paths", {}).values():
         for operation in item.values():
+            if not isinstance(operation, dict):  # a path's own parameters, if ever given
+                continue
             for parameter in operation.get("parameters", []):
                 choices = parameter.get("schema", {}).get("enum")
                 if parameter.get("in") == "query" and choices and "" not in choices:
