@@ -52,6 +52,16 @@ def plan_figures():
     return {row.pop("pk"): row for row in rows}
 
 
+def lines_with_progress(plan):
+    """The plan's lines with their figures (``with_progress()``), read once per content
+    version: grouping the action-years of a plan of 2,000 actions is the longest query of
+    its page and of its timeline (4-5 ms)."""
+    return cached_by_version(
+        f"plan-lines:{plan.pk}",
+        lambda: list(Line.objects.filter(plan=plan).with_progress().select_related("plan")),
+    )
+
+
 class PlanDetailView(DetailView):
     model = Plan
 
@@ -60,7 +70,7 @@ class PlanDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         plan = self.object
-        lines = list(Line.objects.filter(plan=plan).with_progress().select_related("plan"))
+        lines = lines_with_progress(plan)
         # Counted over the plan joined to what the page shows, every action-year was sorted
         # on disk (17 ms for a plan of 2,000 actions).
         plan.add_up(lines)
@@ -152,14 +162,16 @@ class ActionDetailView(DetailView):
 class TimelineMixin:
     """Reads the plan and the filters of a timeline URL (shared by the page and exports)."""
 
-    def setup_timeline(self, request, slug):
+    def setup_timeline(self, request, slug, *, progress=True):
         # Its owner is read only by the page, which names it; the downloads never do. Its
-        # figures are its lines' added up (Plan.add_up), as on the plan's page.
+        # figures are its lines' added up (Plan.add_up), as on the plan's page; the downloads
+        # show no figures, and their lines serve only the filter's choices.
         self.plan = get_object_or_404(Plan, slug=slug)
-        self.lines = list(
-            Line.objects.filter(plan=self.plan).with_progress().select_related("plan")
-        )
-        self.plan.add_up(self.lines)
+        if progress:
+            self.lines = lines_with_progress(self.plan)
+            self.plan.add_up(self.lines)
+        else:
+            self.lines = list(Line.objects.filter(plan=self.plan).select_related("plan"))
         self.filterset = TimelineFilter(request.GET or None, plan=self.plan, lines=self.lines)
 
     @property
@@ -252,7 +264,7 @@ class TimelineExportView(TimelineMixin, View):
                 % {"codes": ", ".join(languages)},
                 content_type="text/plain; charset=utf-8",
             )
-        self.setup_timeline(request, slug)
+        self.setup_timeline(request, slug, progress=False)
         if not self.filters_valid:
             errors = "\n".join(
                 f"{name}: {' '.join(messages)}" for name, messages in self.filterset.errors.items()

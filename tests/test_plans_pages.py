@@ -270,3 +270,31 @@ def test_detail_pages_queries_are_bounded(client, django_assert_max_num_queries,
 )
 def test_unknown_pages_404(client, seeded, path):
     assert client.get(path).status_code == 404
+
+
+def test_a_status_saved_shows_at_once_in_the_plan_s_and_the_timeline_s_figures(client):
+    """The lines' figures are kept per content version: a status saved (as the admin and a
+    municipality's status form save it) is counted on the next view of either page."""
+    plan = make_plan({1: [[(2020, "done"), 2021]], 2: [[2020]]})
+    client.cookies["sessionid"] = "no-such-session"  # rendered, not the page cache's copy
+    with translation.override("en"):
+        urls = [plan.get_absolute_url(), plan.get_timeline_url()]
+
+    def summaries(url):
+        """The page's progress lines: the whole plan's first, then each line's."""
+        document = parse_html(client.get(url).content)
+        return [p.text for p in document.find_all("p", "progress-summary")]
+
+    for url in urls:
+        plan_figure, line_1, line_2 = summaries(url)
+        assert plan_figure.startswith("1 of 3 action-years reported")
+        assert line_1.startswith("1 of 2 action-years reported")
+        assert line_2.startswith("0 of 1 action-year reported")
+    scheduled = ScheduledYear.objects.get(year=2021, action__line__plan=plan)
+    scheduled.status = ScheduledYear.Status.IN_PROGRESS
+    scheduled.save()
+    for url in urls:
+        plan_figure, line_1, line_2 = summaries(url)
+        assert plan_figure.startswith("2 of 3 action-years reported"), url
+        assert line_1.startswith("2 of 2 action-years reported"), url
+        assert line_2.startswith("0 of 1 action-year reported"), url
