@@ -5,11 +5,22 @@ GeoJSON). So each download is written to a file in ``DOWNLOAD_CACHE_DIR`` as it 
 named by the content version, and later requests for the same download at the same version
 get that file (sent by the server, no query). Any change of content makes a new version, and
 writing a file removes those of older versions; ``DOWNLOAD_CACHE_BYTES`` bounds the folder.
-A download cut short leaves no file; a cache outage or a full disk costs the kept copy,
-never the download.
+A cache outage or a full disk costs the kept copy, never the download.
+
+One writer per download. Every change makes every kept file stale at once, and a download
+asked for by many at the same moment (a list linked from a newsletter) would have each of
+them write it again: each worker busy for its 26 s, five times slower on two cores, and the
+site without a free worker. So the first request takes the download's lock (``flock`` on
+``<file>.lock``: the kernel frees it when its process dies) and writes; the others follow
+it, sending the bytes of its part file as they arrive, and so asking the database nothing.
+The writer finishes the file even when its own visitor leaves, since others may be following
+it and the next one will want it. A writer that fails or dies leaves no file, and cuts short
+those that followed it (their download ends in an error, never as a truncated file that
+looks whole); the next request writes it again.
 """
 
 import contextlib
+import fcntl
 import hashlib
 import logging
 import os
@@ -33,48 +44,203 @@ def _kept_file(request, variant, suffix):
     return Path(settings.DOWNLOAD_CACHE_DIR) / f"{version}-{digest}.{suffix}", f"{version}-"
 
 
-def _keep(stream, path, current):
+class DownloadInterrupted(Exception):
+    """The writer a download was following failed or died: the response is cut short."""
+
+
+# A follower looks for new bytes this often, and gives up on a writer whose part file has not
+# grown for this long (gunicorn kills a worker that hangs well before that).
+FOLLOW_POLL_SECONDS = 0.05
+FOLLOW_STALL_SECONDS = 180
+BLOCK = 64 * 1024
+
+
+def _locked(lock_path, mode):
+    """An open file of ``lock_path`` holding ``mode`` (``fcntl.LOCK_EX``, creating the file,
+    or ``LOCK_SH``), or None when another open file holds the exclusive lock (any process,
+    or this one)."""
+    create = os.O_CREAT if mode == fcntl.LOCK_EX else 0
+    fd = os.open(lock_path, os.O_RDWR | create, 0o644)
+    try:
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _release(fd):
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
+def _writer_alive(lock_path):
+    try:
+        fd = _locked(lock_path, fcntl.LOCK_SH)
+    except OSError:
+        return False
+    if fd is None:
+        return True
+    _release(fd)
+    return False
+
+
+def _named_part(lock_path):
+    """The name of the part file the lock's holder writes ("" before it names one)."""
+    try:
+        return Path(lock_path.read_bytes().decode(errors="replace")).name
+    except OSError:
+        return ""
+
+
+def _file_bytes(path):
+    with path.open("rb") as file:
+        yield from iter(lambda: file.read(BLOCK), b"")
+
+
+def _write_or_follow(make_stream, path, current):
+    """The download's bytes: written by this request (and kept), or followed from the
+    request that is writing them."""
+    lock_path = path.with_name(f"{path.name}.lock")
+    for _turn in range(3):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = _locked(lock_path, fcntl.LOCK_EX)
+        except OSError:
+            logger.exception("Download not kept: %s", path.parent)
+            break
+        if lock is None:
+            if (yield from _follow(path, lock_path)):
+                return
+            continue  # its writer went away before writing a byte: take its turn
+        try:
+            # A part named here now is one whose writer died: nobody follows it any more.
+            if leftover := _named_part(lock_path):
+                (path.parent / leftover).unlink(missing_ok=True)
+            os.ftruncate(lock, 0)
+            if path.exists():  # written while this request waited for its turn
+                yield from _file_bytes(path)
+            else:
+                yield from _keep(make_stream(), path, current, lock)
+        finally:
+            # Its file is complete (or failed): the lock is of no more use to anybody.
+            lock_path.unlink(missing_ok=True)
+            _release(lock)
+        return
+    yield from (chunk.encode() for chunk in make_stream())
+
+
+def _follow(path, lock_path):
+    """The bytes of the part file another request is writing, as they arrive, to its end.
+
+    Returns False, having sent nothing, if that writer went away before naming its part."""
+    deadline = time.monotonic() + FOLLOW_STALL_SECONDS
+    while True:  # the writer names its part file once it has opened it
+        if path.exists():
+            yield from _file_bytes(path)
+            return True
+        if name := _named_part(lock_path):
+            with contextlib.suppress(OSError):
+                file = (path.parent / name).open("rb")
+                break
+        if not _writer_alive(lock_path) and not path.exists():
+            return False
+        if time.monotonic() > deadline:
+            raise DownloadInterrupted(path.name)
+        time.sleep(FOLLOW_POLL_SECONDS)
+    with file:
+        inode = os.fstat(file.fileno()).st_ino
+        deadline = time.monotonic() + FOLLOW_STALL_SECONDS
+        while True:
+            if block := file.read(BLOCK):
+                deadline = time.monotonic() + FOLLOW_STALL_SECONDS
+                yield block
+                continue
+            # At the end of what is written so far. The writer renames its part to the file
+            # once it is complete, before it lets the lock go.
+            if _is(path, inode):
+                yield from iter(lambda: file.read(BLOCK), b"")
+                return True
+            writer_gone = not _writer_alive(lock_path) or _named_part(lock_path) != name
+            if writer_gone or time.monotonic() > deadline:
+                if _is(path, inode):
+                    continue
+                logger.warning("Download cut short: its writer failed: %s", path.name)
+                raise DownloadInterrupted(path.name)
+            time.sleep(FOLLOW_POLL_SECONDS)
+
+
+def _is(path, inode):
+    try:
+        return path.stat().st_ino == inode
+    except OSError:
+        return False
+
+
+def _keep(stream, path, current, lock):
     """Yield the download's bytes, writing them to ``path`` on the way (for the next
-    request); the file appears only once the download is complete."""
+    request, and for those following this one); the file appears only once it is complete.
+    The part file's name is written in the lock file, for the followers."""
     partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.part")
     file = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file = partial.open("wb")
+        file = partial.open("wb", buffering=BLOCK)
+        os.ftruncate(lock, 0)
+        os.pwrite(lock, partial.name.encode(), 0)
     except OSError:
         logger.exception("Download not kept: %s", path.parent)
     complete = False
     try:
-        for chunk in stream:
-            data = chunk.encode()
-            if file is not None:
-                try:
-                    file.write(data)
-                except OSError:  # a full disk costs the copy, never the download
-                    logger.exception("Download not kept: %s", path)
-                    file.close()
-                    partial.unlink(missing_ok=True)
-                    file = None
-            yield data
+        try:
+            for chunk in stream:
+                data = chunk.encode()
+                if file is not None:
+                    file = _write(file, data, partial)
+                yield data
+        except GeneratorExit:
+            # The visitor went away: finish the file for those following and the next.
+            try:
+                for chunk in stream if file is not None else ():
+                    if (file := _write(file, chunk.encode(), partial)) is None:
+                        break
+                complete = file is not None
+            except Exception:  # a failure now must not escape the closing of the response
+                logger.exception("Download not kept: %s", path.name)
+            raise
         complete = True
     finally:
         if file is not None:
-            file.close()
-            if complete:
-                os.replace(partial, path)
-                _prune(path.parent, current)
-            else:
-                partial.unlink(missing_ok=True)
+            try:
+                file.close()
+                if complete:
+                    os.replace(partial, path)
+                    _prune(path.parent, current)
+            except OSError:  # the last bytes did not fit on the disk
+                logger.exception("Download not kept: %s", path.name)
+            partial.unlink(missing_ok=True)
+
+
+def _write(file, data, partial):
+    """``file`` after writing ``data``; None when the disk refused it (the copy is lost)."""
+    try:
+        file.write(data)
+    except OSError:  # a full disk costs the copy, never the download
+        logger.exception("Download not kept: %s", partial)
+        file.close()
+        partial.unlink(missing_ok=True)
+        return None
+    return file
 
 
 def _prune(folder, current):
     """Remove the files of older versions, then the oldest until the folder fits its budget;
-    parts left by a process that died are removed after an hour."""
+    parts and locks left by a process that died are removed after an hour (no request writes
+    for an hour)."""
     files = []
     for entry in os.scandir(folder):
         with contextlib.suppress(OSError):
             stat = entry.stat()
-            if entry.name.endswith(".part"):
+            if entry.name.endswith((".part", ".lock")):
                 stale = stat.st_mtime < time.time() - 3600
             else:
                 stale = not entry.name.startswith(current)
@@ -102,4 +268,6 @@ def response(request, variant, suffix, make_stream, content_type):
         return StreamingHttpResponse(make_stream(), content_type=content_type)
     with contextlib.suppress(OSError):  # not kept at this version (yet)
         return FileResponse(path.open("rb"), content_type=content_type)
-    return StreamingHttpResponse(_keep(make_stream(), path, current), content_type=content_type)
+    return StreamingHttpResponse(
+        _write_or_follow(make_stream, path, current), content_type=content_type
+    )

@@ -364,9 +364,12 @@ def test_a_download_is_kept_for_the_next_visitor_until_the_content_changes(
     assert len(list(tmp_path.glob("*"))) == 1
 
 
-def test_a_download_cut_short_is_not_kept(seeded, client, settings, tmp_path):
+def test_a_download_its_visitor_leaves_is_still_kept_whole(seeded, client, settings, tmp_path):
+    """Others may be following it (networks/kept_downloads.py), and the next visitor wants it:
+    the writer finishes the file, and it is the whole download."""
     settings.DOWNLOAD_CACHE_DIR = str(tmp_path)
-    response = client.get(url("networks:organisation_export", "en", "json"))
+    json_url = url("networks:organisation_export", "en", "json")
+    response = client.get(json_url)
     next(iter(response.streaming_content))
     # The visitor went away and the server closes the response (without the end-of-request
     # connection check, as the test client does: the test's transaction is still open).
@@ -375,7 +378,11 @@ def test_a_download_cut_short_is_not_kept(seeded, client, settings, tmp_path):
         response.close()
     finally:
         request_finished.connect(close_old_connections)
-    assert not list(tmp_path.iterdir())  # neither a file nor a part of one
+    (kept,) = tmp_path.iterdir()  # the file, no part nor lock left
+    assert kept.suffix == ".json"
+    data = json.loads(kept.read_bytes())
+    assert len(data["results"]) == Organisation.objects.count()
+    assert b"".join(client.get(json_url).streaming_content) == kept.read_bytes()
 
 
 def test_csv_and_json_give_an_events_organisers_and_networks_as_their_ids(seeded, client):
