@@ -506,3 +506,38 @@ def test_the_comarca_page_bounds_its_lists(client, crowded_valles):
     section = section[: section.index("</section>")]
     assert section.count("<li>") == min(total, 24)
     assert f"?comarca={valles.slug_ca}" in section and str(total) in section
+
+
+def test_the_comarca_page_counts_a_change_at_once(client, crowded_valles):
+    """Its figures are kept per content version: the next view, even one rendered for a
+    session (never the page cache's copy), counts what was just added."""
+    valles = crowded_valles
+    client.cookies["sessionid"] = "no-such-session"
+    with translation.override("en"):
+        url = valles.get_absolute_url()
+
+    def sections():
+        body = client.get(url).content.decode()
+        networks = body[body.index('id="networks-heading"') :]
+        organisations = body[body.index('id="organisations-heading"') :]
+        return networks[: networks.index("</section>")], organisations[
+            : organisations.index("</section>")
+        ]
+
+    networks, organisations = sections()
+    total = Organisation.objects.filter(municipality__comarca=valles).count()
+    assert f"{total} organisations" in organisations
+    newcomer = make_network("Xarxa acabada d'arribar")
+    assert newcomer.name not in networks
+    places = list(valles.municipalities.all()[:20])
+    for place in places:
+        make_membership(newcomer, place, start_year=2024)
+    first = make_organisation("Aaa cooperativa primera", municipality=places[0])
+    networks, organisations = sections()
+    assert f"{total + 1} organisations" in organisations
+    assert first.name in organisations  # first by name, among the 24 shown
+    # The newcomer has the most member municipalities here: it heads the table.
+    rows = re.findall(
+        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td><a [^>]+>(\d+)<', networks
+    )
+    assert rows[0] == (html.escape(newcomer.name), str(len(places)))
