@@ -116,6 +116,21 @@ def test_detail_pages_stay_bounded_in_queries_and_size(client, big, django_asser
             assert html_bytes(response) < MAX_HTML, kind
 
 
+def test_a_network_page_counts_a_new_member_at_once(client, big):
+    """Its member counts are kept per content version: the next view, even one rendered for
+    a session (never the page cache's copy), counts the membership just added."""
+    network = big["network"]
+    client.cookies["sessionid"] = "no-such-session"
+    with translation.override("en"):
+        url = network.get_absolute_url()
+    organisations = Organisation.objects.filter(memberships__network=network).count()
+    assert f"Organisations ({organisations})" in client.get(url).content.decode()
+    make_membership(network, make_organisation("Entitat nouvinguda"))
+    body = client.get(url).content.decode()
+    assert f"Organisations ({organisations + 1})" in body
+    assert f"Showing {views.PREVIEW} of {organisations + 1}." in body
+
+
 def test_network_page_previews_its_members_and_links_to_all_of_them(client, big):
     network = big["network"]
     with translation.override("en"):
