@@ -307,19 +307,6 @@ class ActionQuerySet(models.QuerySet):
         covered = Action.objects.filter(**plan_place).values("pk")
         return self.filter(pk__in=named.order_by().union(covered.order_by()))
 
-    def first_shown(self, size, order):
-        """The first ``size`` of these actions in ``order``, each with its line and plan.
-
-        Their keys are sorted first and only those rows are read whole: Barcelona has 2,624
-        actions, and joining them all whole to their lines and plans to sort them took 7 ms,
-        their keys 4.7 ms and then 40 rows by key. The rows are read by key alone, not
-        through this queryset's filters again (a place's UNION). (A sliced subquery: not on
-        MySQL.)
-        """
-        keys = self.order_by(*order).values("pk")[:size]
-        shown = self.model._default_manager.filter(pk__in=keys)
-        return shown.select_related("line__plan").order_by(*order)
-
 
 class Action(models.Model):
     """One action of a line, in the order the plan lists them."""

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 
 from networks.caching import cached_by_version
 from networks.extensions import register
-from networks.pagination import Preview, preview
+from networks.pagination import Preview, SubqueryCount, preview
 
 from .models import Action, Plan, ScheduledYear
 
@@ -34,20 +34,34 @@ def plan_actions(request, obj):
     return {"plan_actions": preview(actions, SHOWN_ACTIONS)}
 
 
-def place_actions_summary(name, actions, size, progress=False):
-    """How many ``actions`` concern a place, and (with ``progress``, when there are more
-    than ``size``) their outcomes year by year: once per content version, like the home
-    page's counts. Barcelona's count joined its 2,624 actions again (3.5 ms), its years
-    5,000 action-years (7 ms)."""
+def place_actions_summary(name, actions, size, order, progress=False):
+    """How many ``actions`` concern a place, the keys of the first ``size`` in ``order``,
+    and (with ``progress``, when there are more than ``size``) their outcomes year by year:
+    once per content version, like the home page's counts. For Barcelona's 2,624 actions,
+    the count joined them all again (3.5 ms), the first keys sorted them all (4.7 ms), the
+    years grouped 5,000 action-years (7 ms). The rows shown are then read by their keys."""
 
     def compute():
-        count = actions.count()
+        # The first keys and the count in one query (a page's cap is 10 queries).
+        first = actions.order_by(*order).annotate(total=SubqueryCount(actions))
+        rows = list(first.values_list("pk", "total")[:size])
+        keys, count = [pk for pk, _total in rows], rows[0][1] if rows else 0
         by_year = {}
         if progress and count > size:
             by_year = ScheduledYear.objects.filter(action__in=actions).progress_by_year()
-        return count, by_year
+        return count, keys, by_year
 
+    # (Named apart from the (count, progress) kept before the first keys: during a rolling
+    # deploy the servers still on the old code read the old name.)
     return cached_by_version(name, compute)
+
+
+def shown_actions(keys, order):
+    """The actions of ``keys`` (a place's first, from its summary), each with its line and
+    plan, in ``order``; no query when there are none."""
+    if not keys:
+        return Action.objects.none()
+    return Action.objects.filter(pk__in=keys).select_related("line__plan").order_by(*order)
 
 
 MUNICIPALITY_ORDER = ("-line__plan__start_year", "line__plan", "line__number", "position")
@@ -55,18 +69,22 @@ MUNICIPALITY_ORDER = ("-line__plan__start_year", "line__plan", "line__number", "
 
 def municipality_actions(request, obj):
     """Every year's progress, and the latest actions year by year (a bounded number)."""
-    actions = Action.objects.concerning_municipality(obj)
-    # The summary of every year is shown only when the actions listed are not all of them.
-    count, progress = place_actions_summary(
-        f"municipality-actions-{obj.pk}", actions, SHOWN_ACTIONS, progress=True
+    count, keys, progress = place_actions_summary(
+        f"municipality-actions:{obj.pk}",
+        Action.objects.concerning_municipality(obj),
+        SHOWN_ACTIONS,
+        MUNICIPALITY_ORDER,
+        progress=True,
     )
-    rows = []
-    if count:
-        shown = actions.first_shown(SHOWN_ACTIONS, MUNICIPALITY_ORDER)
-        # Into a list of each action's own: a related manager per action, as a plain
-        # prefetch gives, took 8 of the section's 20 ms for Barcelona's 40.
-        years = ScheduledYear.objects.order_by("year")
-        rows = list(shown.prefetch_related(Prefetch("scheduled_years", years, "years_shown")))
+    # The summary of every year is shown only when the actions listed are not all of them.
+    # Each action's years into a list of its own: a related manager per action, as a plain
+    # prefetch gives, took 8 of the section's 20 ms for Barcelona's 40.
+    years = ScheduledYear.objects.order_by("year")
+    rows = list(
+        shown_actions(keys, MUNICIPALITY_ORDER).prefetch_related(
+            Prefetch("scheduled_years", years, "years_shown")
+        )
+    )
     shown = Preview(rows, count)
     by_year, unscheduled = actions_by_year(shown.rows)
     return {
@@ -82,14 +100,14 @@ COMARCA_ACTION_LIMIT = 10
 
 def comarca_actions(request, obj):
     """The first actions concerning the comarca's municipalities, and how many more."""
-    actions = Action.objects.concerning_comarca(obj)
-    count, _progress = place_actions_summary(
-        f"comarca-actions-{obj.pk}", actions, COMARCA_ACTION_LIMIT
+    order = Action._meta.ordering
+    count, keys, _progress = place_actions_summary(
+        f"comarca-actions:{obj.pk}",
+        Action.objects.concerning_comarca(obj),
+        COMARCA_ACTION_LIMIT,
+        order,
     )
-    rows = []
-    if count:
-        order = Action._meta.ordering
-        rows = list(actions.first_shown(COMARCA_ACTION_LIMIT, order))
+    rows = list(shown_actions(keys, order))
     return {"actions": rows, "more": count - len(rows)}
 
 

@@ -198,6 +198,14 @@ def test_a_place_lists_its_first_actions_in_order_and_counts_every_change_at_onc
     in_order = Action.objects.concerning_comarca(town.comarca).order_by(*Action._meta.ordering)
     assert comarca["actions"] == list(in_order[:COMARCA_ACTION_LIMIT])
     assert comarca["more"] == len(older) + 3 - COMARCA_ACTION_LIMIT
+    # So does an action of a newer plan, which is shown first (the first keys are kept per
+    # content version with the count).
+    newest = make_plan(
+        "Pla novíssim", "Newest plan", municipality=town, start_year=2026, end_year=2027
+    )
+    top = make_action(make_line(newest, 1), 1)
+    assert municipality_actions(None, town)["shown_actions"].rows[0] == top
+    assert comarca_actions(None, town.comarca)["actions"][0] == top
     # A town that no action concerns reads no action at all.
     quiet = make_municipality("Vila Quieta")
     assert municipality_actions(None, quiet)["shown_actions"].count == 0
