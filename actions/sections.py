@@ -39,7 +39,11 @@ def place_actions_summary(name, actions, size, order, progress=False):
     and (with ``progress``, when there are more than ``size``) their outcomes year by year:
     once per content version, like the home page's counts. For Barcelona's 2,624 actions,
     the count joined them all again (3.5 ms), the first keys sorted them all (4.7 ms), the
-    years grouped 5,000 action-years (7 ms). The rows shown are then read by their keys."""
+    years grouped 5,000 action-years (7 ms). The rows shown are then read by their keys.
+
+    Callers name it ``<kind>-actions:<pk>``: the (count, progress) kept before the keys
+    were added went under ``<kind>-actions-<pk>``, which servers still on the old code read
+    during a rolling deploy."""
 
     def compute():
         # The first keys and the count in one query (a page's cap is 10 queries).
@@ -51,8 +55,6 @@ def place_actions_summary(name, actions, size, order, progress=False):
             by_year = ScheduledYear.objects.filter(action__in=actions).progress_by_year()
         return count, keys, by_year
 
-    # (Named apart from the (count, progress) kept before the first keys: during a rolling
-    # deploy the servers still on the old code read the old name.)
     return cached_by_version(name, compute)
 
 
