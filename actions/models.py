@@ -30,6 +30,7 @@ from networks.models import (
     modified_field,
     per_language_unique_slug,
 )
+from networks.pagination import SubqueryCount
 from networks.periods import end_after_start, validate_period
 
 
@@ -306,6 +307,20 @@ class ActionQuerySet(models.QuerySet):
         plan_place = {f"line__plan__{key}": value for key, value in place.items()}
         covered = Action.objects.filter(**plan_place).values("pk")
         return self.filter(pk__in=named.order_by().union(covered.order_by()))
+
+    def first_keys(self, size, order):
+        """The keys of the first ``size`` of these actions in ``order``, and how many there
+        are, in one query: what a place's summary keeps (actions/sections.py)."""
+        first = self.order_by(*order).annotate(total=SubqueryCount(self))
+        rows = list(first.values_list("pk", "total")[:size])
+        return [pk for pk, _total in rows], rows[0][1] if rows else 0
+
+    def shown(self, keys, order):
+        """The actions of ``keys``, each with its line and plan, in ``order``; no query when
+        there are none."""
+        if not keys:
+            return self.none()
+        return self.filter(pk__in=keys).select_related("line__plan").order_by(*order)
 
 
 class Action(models.Model):

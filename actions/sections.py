@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 
 from networks.caching import cached_by_version
 from networks.extensions import register
-from networks.pagination import Preview, SubqueryCount, preview
+from networks.pagination import Preview, preview
 
 from .models import Action, Plan, ScheduledYear
 
@@ -47,23 +47,13 @@ def place_actions_summary(name, actions, size, order, progress=False):
 
     def compute():
         # The first keys and the count in one query (a page's cap is 10 queries).
-        first = actions.order_by(*order).annotate(total=SubqueryCount(actions))
-        rows = list(first.values_list("pk", "total")[:size])
-        keys, count = [pk for pk, _total in rows], rows[0][1] if rows else 0
+        keys, count = actions.first_keys(size, order)
         by_year = {}
         if progress and count > size:
             by_year = ScheduledYear.objects.filter(action__in=actions).progress_by_year()
         return count, keys, by_year
 
     return cached_by_version(name, compute)
-
-
-def shown_actions(keys, order):
-    """The actions of ``keys`` (a place's first, from its summary), each with its line and
-    plan, in ``order``; no query when there are none."""
-    if not keys:
-        return Action.objects.none()
-    return Action.objects.filter(pk__in=keys).select_related("line__plan").order_by(*order)
 
 
 MUNICIPALITY_ORDER = ("-line__plan__start_year", "line__plan", "line__number", "position")
@@ -83,7 +73,7 @@ def municipality_actions(request, obj):
     # prefetch gives, took 8 of the section's 20 ms for Barcelona's 40.
     years = ScheduledYear.objects.order_by("year")
     rows = list(
-        shown_actions(keys, MUNICIPALITY_ORDER).prefetch_related(
+        Action.objects.shown(keys, MUNICIPALITY_ORDER).prefetch_related(
             Prefetch("scheduled_years", years, "years_shown")
         )
     )
@@ -109,7 +99,7 @@ def comarca_actions(request, obj):
         COMARCA_ACTION_LIMIT,
         order,
     )
-    rows = list(shown_actions(keys, order))
+    rows = list(Action.objects.shown(keys, order))
     return {"actions": rows, "more": count - len(rows)}
 
 
