@@ -17,10 +17,11 @@ is known) and keys a page on the scheme, host, language and full path with its q
 string; the stored page carries the version it was rendered under, and is served only while
 that is still the current version. Each process also keeps the pages it served lately in
 its own memory (``PAGE_MEMORY_BYTES``, least recently used out first), stamped with the
-version and change time they were rendered under: a hit then reads only the version from the
-shared cache, not the page (a list with its map is 300 KB to carry from Redis and unpickle
-on every request). The stamp is checked on every request, so a change made through any
-server is seen at once all the same. It serves and stores
+version and change time they were rendered under: a hit then needs only the version, not
+the page from the shared cache (a list with its map is 300 KB to carry from Redis and
+unpickle on every request). With Redis, not even the version: each process keeps a copy of
+it, which every change announces on a Redis channel (networks/version_feed.py). The stamp is
+checked on every request, so a change made through any server is seen at once all the same. It serves and stores
 only GET/HEAD requests without a session or messages cookie and without credentials (staff
 always carry a session cookie), outside the admin, and only 200 responses that set no
 cookie, used no CSRF token and no CSP nonce, and say nothing against caching. Cacheable
@@ -64,6 +65,9 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, quote_etag
 from django.utils.text import compress_string
+from redis.connection import parse_url
+
+from networks import version_feed
 
 logger = logging.getLogger(__name__)
 
@@ -103,11 +107,26 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
 
 
 class SharedRedisCache(RedisCache):
-    """Django's Redis cache (settings ``REDIS_URL``), reusing its clients (see above)."""
+    """Django's Redis cache (settings ``REDIS_URL``), reusing its clients (see above), with
+    the feed that tells it of every change of the content version (networks/version_feed.py).
+    """
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+        # Pub/sub channels are not per database: the database is in the channel's name.
+        database = parse_url(self._servers[0]).get("db", 0)
+        self._channel = f"{self.make_key(version_feed.CHANNEL)}@{database}"
+        self.feed = version_feed.VersionFeed(self._servers[0], self._channel)
+
+    def announce_change(self):
+        self._cache.get_client(write=True).publish(self._channel, b"")
+
+    def clear(self):
+        # Emptied, the version starts again from the clock: a copy of the old one is stale.
+        cleared = super().clear()
+        self.announce_change()
+        return cleared
 
 
 def content_version(*other_keys):
@@ -133,8 +152,25 @@ def bump_content_version():
         with contextlib.suppress(ValueError):
             cache.incr(VERSION_KEY)
         cache.set(CHANGED_KEY, time.time(), timeout=None)
+        feed = getattr(cache, "feed", None)
+        if feed is not None:  # Redis: this process's copy, then every other process's
+            feed.forget()
+            cache.announce_change()
     except Exception:  # a cache outage must not undo the edit that was just saved
         logger.exception("Could not bump the content version")
+
+
+def current_version():
+    """(version, time of the last change) for a request: this process's copy while the
+    feed vouches for it (networks/version_feed.py), else read from the shared cache."""
+    feed = getattr(cache, "feed", None)
+    stamp, token = feed.known() if feed is not None else (None, None)
+    if stamp is None:
+        version, changed, _found = content_version()
+        stamp = (version, changed)
+        if token is not None:
+            feed.remember(stamp, token)
+    return stamp
 
 
 def _bump_on_commit():
@@ -303,8 +339,8 @@ class PublicPageCacheMiddleware:
         ).hexdigest()
         key = PAGE_KEY.format(digest=digest)
         try:
-            # One small round trip for the version.
-            version, changed, _found = content_version()
+            # This process's copy of the version, or one small round trip for it.
+            version, changed = current_version()
         except Exception:  # the site keeps serving, uncached, through a cache outage
             logger.exception("Cache unavailable: serving without it")
             return self.get_response(request)
