@@ -21,10 +21,11 @@ version and change time they were rendered under: a hit then needs only the vers
 the page from the shared cache (a list with its map is 300 KB to carry from Redis and
 unpickle on every request). With Redis, not even the version: each process keeps a copy of
 it, which every change announces on a Redis channel (networks/version_feed.py). The stamp is
-checked on every request, so a change made through any server is seen at once all the same. It serves and stores
-only GET/HEAD requests without a session or messages cookie and without credentials (staff
-always carry a session cookie), outside the admin, and only 200 responses that set no
-cookie, used no CSRF token and no CSP nonce, and say nothing against caching. Cacheable
+checked on every request, so a change made through any server is seen at once all the same.
+It serves and stores only GET/HEAD requests without a session or messages cookie and
+without credentials (staff always carry a session cookie), outside the admin, and only 200
+responses that set no cookie, used no CSRF token and no CSP nonce, and say nothing against
+caching. Cacheable
 pages get an ``ETag`` (version and key) and a ``Last-Modified`` (the time of the last
 change), answer conditional requests with 304, and say ``Cache-Control: public,
 max-age=PAGE_CACHE_MAX_AGE`` (short: a proxy cannot be told of a change) and ``Vary:
@@ -368,13 +369,18 @@ class PublicPageCacheMiddleware:
             response = HttpResponse(stored["content"], status=200)
             for header, value in stored["headers"]:
                 response.headers[header] = value
-            return self.encode(request, self.decorate(response, etag, changed), stored)
+            # Stored decorated, under this version and change time; a page stored before
+            # "changed" was kept with it (or under a clock restarted since) is decorated again.
+            if stored.get("changed") != changed:
+                self.decorate(response, etag, changed)
+            return self.encode(request, response, stored)
         response = self.get_response(request)
         if not cacheable_response(request, response):
             return response
         self.decorate(response, etag, changed)
         stored = {
             "version": version,
+            "changed": changed,
             "content": response.content,
             "headers": list(response.headers.items()),
             "gzip": compressed(response),
