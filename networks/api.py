@@ -15,9 +15,12 @@ Why one module over 300 lines: one small viewset per endpoint beside the paginat
 docs views they share; split, each piece would be a few lines read without the others.
 """
 
+import hashlib
+
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.urls import path, re_path
+from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -37,6 +40,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import filters
 from . import serializers as api
+from .caching import cached_by_version
 from .models import (
     Comarca,
     Event,
@@ -84,6 +88,18 @@ class DeferredJoinPaginator(RankedPageMixin, Paginator):
     search and a theme cost 17 ms each time at 100,000 organisations), unless its order
     spans other tables.
     """
+
+    @cached_property
+    def count(self):
+        """The exact total the API gives with every page, kept per content version like the
+        home page's counts: counting 100,000 organisations took 7-8 ms of every page of the
+        list (a third of its SQL). Keyed by the count's own SQL, so each filter has its own."""
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return super().count
+        sql, params = rows.order_by().values("pk").query.sql_with_params()
+        digest = hashlib.sha256(repr((rows.db, sql, params)).encode()).hexdigest()
+        return cached_by_version(f"api-count:{digest}", lambda: Paginator.count.func(self))
 
     def page(self, number):
         if (ranked := self.ranked_page(number)) is not None:

@@ -14,7 +14,7 @@ from django.utils import translation
 from networks.caching import VERSION_KEY, bump_content_version, content_version
 from networks.models import Network, Organisation, Theme
 from tests.admin_support import admin_url
-from tests.factories import make_staff
+from tests.factories import make_organisation, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +236,22 @@ def test_the_home_counts_are_not_recounted_while_nothing_changes(client, seeded)
         response = client.get("/ca/")
     assert response.context["counts"]["networks"] == Network.objects.count()
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+@pytest.mark.parametrize("query", ["", "kind=cooperative&"])
+def test_the_api_total_is_counted_once_per_change(client, seeded, query):
+    """Rendered for a session each time (no page cache): the total is kept per version."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/api/v1/organisations/?{query}page_size=5"
+    client.cookies["sessionid"] = "any-session"
+    before = client.get(url).json()["count"]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).json()["count"] == before
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    make_organisation("Cooperativa comptada", kind="cooperative")
+    assert client.get(url).json()["count"] == before + 1
 
 
 def test_a_deletion_and_a_recovery_in_the_admin_show_at_once(client, seeded):
