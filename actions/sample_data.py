@@ -1,4 +1,4 @@
-"""The plans part of the synthetic sample data (see networks/sample_data.py).
+"""The plans part of the synthetic sample data (see networks/sample_data/).
 
 20 plans (two for Barcelona, one of them with a fifth of all actions, as big as a real city
 plan gets), each over four years with axes and numbered lines, N/10 actions spread over

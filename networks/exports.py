@@ -2,7 +2,7 @@
 
 Rows come from the list page's own FilterSet with the same query string, in the same order,
 so a download holds exactly the rows the list shows (all pages of them). Every format is
-built from the API's representation (``networks/serializers.py``):
+built from the API's representation (``networks/serializers/``):
 
 - JSON: ``{"licence", "source", "results": [...]}``, each result as the API gives it.
 - GeoJSON: one Feature per row, ``id`` the entry's id, the API's representation as

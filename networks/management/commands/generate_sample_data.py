@@ -4,7 +4,7 @@
 
 Proportions from N: N/50 networks (three of them with 20–25 % of all organisations as
 members), 3·N memberships, N/20 events, N/2000 funders with N/20 fundings, and (from the
-``actions`` app, through the provider registry in ``networks/sample_data.py``) N/10 plan
+``actions`` app, through the provider registry in ``networks/sample_data/``) N/10 plan
 actions over 20 plans with their scheduled years. Every municipality is used. The seed is
 loaded first if it is missing (municipalities and themes come from it).
 

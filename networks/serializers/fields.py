@@ -1,0 +1,168 @@
+"""The field types and helpers every representation shares: texts in each language, choice
+labels, page URLs, the ids of linked rows, provinces and dates as precisely as known."""
+
+import functools
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.text import capfirst
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Province
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def per_language(schema):
+    return {
+        "type": "object",
+        "properties": {code: schema for code in LANGUAGE_CODES},
+        "required": LANGUAGE_CODES,
+    }
+
+
+TEXT_SCHEMA = per_language({"type": "string", "nullable": True})
+URL_SCHEMA = per_language({"type": "string", "format": "uri"})
+
+
+@extend_schema_field(TEXT_SCHEMA)
+class TranslatedField(serializers.Field):
+    """``name`` -> ``{"ca": obj.name_ca, "en": obj.name_en}`` (no fallback between languages)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return {code: getattr(obj, f"{self.field_name}_{code}") or None for code in LANGUAGE_CODES}
+
+
+class LinkedIdsField(serializers.ListField):
+    """The ids of the rows a many-to-many field links to, in their model's order, from
+    ``obj.linked_ids`` (filled by ``attach_linked_ids``): no model instance is built for
+    them, where a prefetch built one for each (a third of the time of 100 actions)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.IntegerField(), read_only=True, **kwargs)
+
+    def bind(self, field_name, parent):
+        if self.label is None:  # the model field's name, as a ModelSerializer field has it
+            self.label = capfirst(parent.Meta.model._meta.get_field(field_name).verbose_name)
+        super().bind(field_name, parent)
+
+    def get_attribute(self, instance):
+        return instance.linked_ids[self.field_name]
+
+
+@functools.cache
+def linked_id_fields(serializer_class):
+    """The names of the serializer's ``LinkedIdsField``s."""
+    fields = serializer_class().fields.items()
+    return tuple(name for name, field in fields if isinstance(field, LinkedIdsField))
+
+
+def attach_linked_ids(rows, serializer_class):
+    """Set ``row.linked_ids[name]`` for each ``LinkedIdsField`` of the serializer: one query
+    per field, its link table joined to the linked rows for their order."""
+    rows = list(rows)
+    names = linked_id_fields(serializer_class)
+    if not rows or not names:
+        return
+    meta = rows[0]._meta
+    for row in rows:
+        row.linked_ids = {name: [] for name in names}
+    by_pk = {row.pk: row for row in rows}
+    for name in names:
+        field = meta.get_field(name)
+        back = field.related_query_name()
+        linked = field.related_model._default_manager.filter(**{f"{back}__in": list(by_pk)})
+        for pk, linked_pk in linked.values_list(back, "pk"):
+            by_pk[pk].linked_ids[name].append(linked_pk)
+
+
+@extend_schema_field(per_language({"type": "string"}))
+class ChoiceLabelField(serializers.Field):
+    """The label of a choice in each language; the code itself is the field of the same name."""
+
+    def __init__(self, choice_field, **kwargs):
+        self.choice_field = choice_field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        field = obj._meta.get_field(self.choice_field)
+        value = getattr(obj, self.choice_field)
+        labels = dict(field.flatchoices)
+        if value not in labels:
+            return dict.fromkeys(LANGUAGE_CODES, "")
+        result = {}
+        for code in LANGUAGE_CODES:
+            with translation.override(code):
+                result[code] = str(labels[value])
+        return result
+
+
+def page_urls(obj, request):
+    """The absolute URL of the object's page in each language."""
+    urls = {}
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            path = obj.get_absolute_url()
+        urls[code] = request.build_absolute_uri(path) if request else path
+    return urls
+
+
+@extend_schema_field(URL_SCHEMA)
+class PageURLField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return page_urls(obj, self.context.get("request"))
+
+
+def province_labels(code):
+    labels = {}
+    for language in LANGUAGE_CODES:
+        with translation.override(language):
+            labels[language] = str(Province(code).label)
+    return labels
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "enum": Province.values},
+                "label": per_language({"type": "string"}),
+            },
+            "required": ["code", "label"],
+        },
+    }
+)
+class ProvincesField(serializers.Field):
+    """The provinces a comarca's municipalities are in, from ``Comarca.objects.with_places()``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, comarca):
+        return [
+            {"code": code, "label": province_labels(code)}
+            for code in Province.values
+            if getattr(comarca, f"in_province_{code}")
+        ]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PartialDateField(serializers.Field):
+    """The start date no more precisely than it is known: "2021-03-18", "2021-03" or "2021"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event):
+        iso = event.start_date.isoformat()
+        return {"year": iso[:4], "month": iso[:7]}.get(event.date_precision, iso)
