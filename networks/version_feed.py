@@ -56,6 +56,7 @@ class VersionFeed:
         self.channel = channel
         self._lock = threading.Lock()
         self._pid = None
+        self._client = None
         self._pubsub = None
         self._stamp = None
         self._read_at = 0.0
@@ -100,7 +101,7 @@ class VersionFeed:
 
     def _listening(self):
         if self._pid != os.getpid():  # forked (gunicorn): the parent's socket is not ours
-            self._pid, self._pubsub, self._stamp = os.getpid(), None, None
+            self._pid, self._client, self._pubsub, self._stamp = os.getpid(), None, None, None
         if self._pubsub is not None:
             return True
         if time.monotonic() < self._retry_at:
@@ -124,12 +125,16 @@ class VersionFeed:
             logger.warning("Could not subscribe to the content version feed", exc_info=True)
             self._retry_at = time.monotonic() + RETRY_SECONDS
             return False
-        self._pubsub = pubsub
+        # The client too: a ``redis.Redis`` from a URL closes its pool's connections, the
+        # subscription's among them, when it is collected.
+        self._client, self._pubsub = client, pubsub
         self._forget()
         return True
 
     def _drop(self):
-        pubsub, self._pubsub = self._pubsub, None
+        client, pubsub = self._client, self._pubsub
+        self._client = self._pubsub = None
         self._forget()
         with contextlib.suppress(Exception):  # closing what already broke may fail too
             pubsub.close()
+            client.close()
