@@ -9,7 +9,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 from networks.admin.base import TranslatedAdmin
 from networks.admin.scope import MunicipalScopeMixin, editor_municipality
 from networks.admin.translations import MissingTranslationFilter
-from networks.imports.admin import ImportMixin
+from networks.imports.upload import ImportMixin
 
 from .models import Action, Axis, Line, Plan, ScheduledYear
 

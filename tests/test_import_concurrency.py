@@ -165,7 +165,7 @@ def test_confirm_queries_do_not_grow_with_rows(
     editor_client, marta, interfere, monkeypatch, django_assert_max_num_queries
 ):
     # Conflicts are described (a few queries each) up to a bound: make both sizes exceed it.
-    monkeypatch.setattr("networks.imports.engine.CONFLICTS_SHOWN", 2)
+    monkeypatch.setattr("networks.imports.reports.CONFLICTS_SHOWN", 2)
     orgs = list(Organisation.objects.order_by("pk")[:20])
     assert len(orgs) == 20
     for size in (3, 20):

@@ -10,7 +10,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from ..imports.admin import ImportMixin
+from ..imports.admin import ImportRecordAdmin  # noqa: F401 -- registers the past imports
+from ..imports.upload import ImportMixin
 from ..models import (
     Comarca,
     EditorProfile,

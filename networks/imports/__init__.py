@@ -2,11 +2,13 @@
 
 - ``files``: reading CSV and XLSX uploads, and refusing what is not one.
 - ``columns`` and ``resources``: how a kind of entry is read from a file, by natural keys.
-- ``engine``: preview and apply, all or nothing, with history; ``undo``: revert an import.
+- ``engine``: preview and apply, all or nothing, with history; ``reports``: what it found,
+  row by row; ``validation``: a row's checks before it is written; ``undo``: revert an import.
 - ``versions``: confirming writes over no entry changed since its preview.
 - ``directory``: the directory's resources; other apps register theirs in ``<app>/imports.py``
   (``actions/imports.py``), found by ``autodiscover``, so this package never imports them.
-- ``admin``: the import pages and the "Import" button on the admin's lists.
+- ``upload``: the import pages and the "Import" button on the admin's lists; ``admin``: the
+  list of past imports, with their report and undo.
 
 This module stays light (it is imported while models load): only the registry lives here.
 """

@@ -6,22 +6,18 @@ model's own validation) and saved inside a savepoint; history for the chunk is t
 in bulk. A preview runs exactly the same code and rolls back, so what it shows is what
 confirming does. Any error anywhere rolls back the whole import.
 
-The report keeps counts for every row but details only for the first ``Report.SHOWN``
-rows; every row's detail goes to ``sink`` as it is produced (the full report file, or the
-command's output), so memory stays bounded whatever the file's length.
+Each row's outcome goes to a ``Report`` (``reports``); the checks a row passes before it is
+saved are ``validation``'s.
 
-Why one module over 300 lines: reading, comparing, checking and writing a chunk share the
-chunk's state (pending rows, references, history); splitting them would pass it around.
+Why one module over 300 lines: reading, comparing and writing a chunk share the chunk's
+state (pending rows, references, history); splitting them would pass it around. The checks
+read that state too, as a mixin of ``Importer``.
 """
 
-from collections import Counter
-from dataclasses import dataclass, field
 from itertools import batched
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import UniqueConstraint
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
@@ -29,148 +25,11 @@ from ..caching import content_changed
 from .columns import RefColumn, clean_text, same
 from .files import ImportFileError
 from .models import ImportEntry, ImportRecord
-from .resources import LANGUAGE_CODES, RowKeyError
-from .versions import SHOWN as CONFLICTS_SHOWN
-from .versions import Conflict
+from .reports import CHANGED, CREATED, ERROR, UNCHANGED, Report, RowResult, error_text, read_header
+from .resources import RowKeyError
+from .validation import ValidationMixin, single_unique_fields
 
 CHUNK = 500
-
-CREATED, CHANGED, UNCHANGED, ERROR = "created", "changed", "unchanged", "error"
-
-
-@dataclass
-class RowResult:
-    row: int
-    outcome: str
-    label: str
-    changes: list = field(default_factory=list)  # (column, old, new)
-    errors: list = field(default_factory=list)  # (column, message)
-
-    def outcome_display(self):
-        return OUTCOMES[self.outcome]()
-
-
-OUTCOMES = {
-    CREATED: lambda: _("created"),
-    CHANGED: lambda: _("changed"),
-    UNCHANGED: lambda: _("no changes"),
-    ERROR: lambda: _("error"),
-}
-
-
-class Report:
-    SHOWN = 200
-
-    def __init__(self, resource, file_name, sink=None):
-        self.resource = resource
-        self.file_name = file_name
-        self.sink = sink
-        self.counts = Counter()
-        self.file_errors = []
-        self.shown = []
-        self.errors_shown = []
-        self.record = None
-        # Entries changed by someone else since the preview (see ``versions``).
-        self.conflicts = []
-        self.conflict_count = 0
-
-    def add(self, result):
-        self.counts[result.outcome] += 1
-        if result.outcome == ERROR:
-            if len(self.errors_shown) < self.SHOWN:
-                self.errors_shown.append(result)
-        elif result.outcome != UNCHANGED and len(self.shown) < self.SHOWN:
-            self.shown.append(result)
-        if self.sink is not None:
-            self.sink(result)
-
-    def add_conflict(self, row, label, describe):
-        """``describe()`` runs (a few queries) only for the conflicts shown."""
-        self.conflict_count += 1
-        if len(self.conflicts) < CONFLICTS_SHOWN:
-            self.conflicts.append(Conflict(row, label, describe()))
-
-    @property
-    def conflicts_not_shown(self):
-        return self.conflict_count - len(self.conflicts)
-
-    @property
-    def rows(self):
-        return sum(self.counts.values())
-
-    @property
-    def has_errors(self):
-        return bool(self.file_errors or self.counts[ERROR] or self.conflict_count)
-
-    @property
-    def truncated(self):
-        shown = len(self.shown) + len(self.errors_shown)
-        return self.rows - self.counts[UNCHANGED] > shown
-
-    def summary(self):
-        return _(
-            "%(rows)s rows: %(created)s to create, %(changed)s to change, "
-            "%(unchanged)s with no changes, %(errors)s with errors."
-        ) % {
-            "rows": self.rows,
-            "created": self.counts[CREATED],
-            "changed": self.counts[CHANGED],
-            "unchanged": self.counts[UNCHANGED],
-            "errors": self.counts[ERROR],
-        }
-
-
-def error_text(error):
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
-
-
-def read_header(resource, header, report):
-    """[column or None] by position; file-level problems go to ``report.file_errors``."""
-    columns, seen = [], set()
-    for index, raw in enumerate(header):
-        name = raw.strip().lstrip("\ufeff").casefold()
-        if not name:
-            columns.append(None)
-            continue
-        column = resource.by_name.get(name)
-        if column is None:
-            report.file_errors.append(
-                _(
-                    "Column %(position)s, “%(name)s”, is not one this import knows: it would "
-                    "be lost. Remove it or rename it to one of the columns listed below."
-                )
-                % {"position": index + 1, "name": raw.strip()}
-            )
-        elif name in seen:
-            report.file_errors.append(
-                _("The column “%(name)s” appears twice.") % {"name": raw.strip()}
-            )
-            column = None
-        seen.add(name)
-        columns.append(column)
-    for name in resource.key:
-        if name not in seen:
-            report.file_errors.append(
-                _("The column “%(name)s” is missing: it says which entry each row is.")
-                % {"name": name}
-            )
-    for names in resource.translated_pairs().values():
-        # The key column (slug_ca) alone is fine: it only says which entry the row is.
-        present = [name for name in names if name in seen and name not in resource.key]
-        if present and any(name not in seen for name in names):
-            report.file_errors.append(
-                _(
-                    "The column “%(present)s” needs %(missing)s too: translated texts are "
-                    "imported in both languages."
-                )
-                % {
-                    "present": present[0],
-                    "missing": ", ".join(f"“{name}”" for name in names if name not in present),
-                }
-            )
-    return columns
 
 
 def run_import(resource, import_file, *, dry_run, sink=None, versions=None):
@@ -226,24 +85,7 @@ class Aborted(Exception):
     """The database refused a row that passed validation: nothing more can be written."""
 
 
-def single_unique_fields(model):
-    """Fields with an unconditional one-field unique constraint (per-language slugs).
-
-    They are checked for a whole chunk in one query instead of one query per row.
-    """
-    fields = []
-    for constraint in model._meta.constraints:
-        if (
-            isinstance(constraint, UniqueConstraint)
-            and len(constraint.fields) == 1
-            and constraint.condition is None
-            and not constraint.expressions
-        ):
-            fields.append(model._meta.get_field(constraint.fields[0]).attname)
-    return fields
-
-
-class Importer:
+class Importer(ValidationMixin):
     def __init__(self, resource, columns, report, record, versions=None):
         self.resource = resource
         self.versions = versions
@@ -338,40 +180,6 @@ class Importer:
             self.report.add(RowResult(self.updates[0][0], ERROR, "", errors=[("", reason)]))
             raise Aborted from error
         self.updates = []
-
-    def find_taken(self, parsed):
-        """{field: {value: pk}} of the chunk's unique values already in the database."""
-        model = self.resource.model
-        for name in self.unique_fields:
-            values = {clean_text(cells.get(name, "")) for _n, cells, _k, _e in parsed} - {""}
-            self.taken[name] = (
-                dict(
-                    model._default_manager.filter(**{f"{name}__in": values}).values_list(name, "pk")
-                )
-                if values
-                else {}
-            )
-
-    def unique_errors(self, obj, number):
-        errors = []
-        for name in self.unique_fields:
-            value = getattr(obj, name)
-            if value in (None, ""):
-                continue
-            owner = self.taken[name].get(value)
-            first = self.unique_seen[name].setdefault(value, number)
-            if owner is not None and owner != obj.pk:
-                errors.append(
-                    (name, _("“%(value)s” is already used by another entry.") % {"value": value})
-                )
-            elif first != number:
-                errors.append(
-                    (
-                        name,
-                        _("“%(value)s” is also in row %(row)s.") % {"value": value, "row": first},
-                    )
-                )
-        return errors
 
     def write_links(self):
         for through, links in self.links.items():
@@ -468,63 +276,6 @@ class Importer:
         outcome = CREATED if created else CHANGED
         self.saved.append((number, obj, outcome, label, changes))
         self.report.add(RowResult(number, outcome, label, changes=changes))
-
-    def language_errors(self, obj, created, changed):
-        errors = []
-        for names in self.pairs.values():
-            if not created and not any(name in changed for name in names):
-                continue
-            values = [getattr(obj, name, None) for name in names]
-            filled = [value not in (None, "") for value in values]
-            if any(filled) and not all(filled):
-                for name, is_filled, code in zip(names, filled, LANGUAGE_CODES, strict=True):
-                    if not is_filled:
-                        language = get_language_info(code)["name_translated"]
-                        errors.append(
-                            (
-                                name,
-                                _("Filled in one language only: give the %(language)s text too.")
-                                % {"language": language},
-                            )
-                        )
-        return errors
-
-    def validate(self, obj, number):
-        # References read from the file were found by their keys just now: Django need not
-        # check again, one query per reference, that they exist.
-        found = [
-            column.field.name
-            for column in self.resource.columns
-            if isinstance(column, RefColumn)
-            and not column.is_m2m
-            and getattr(column, "field", None) is not None
-            and getattr(obj, column.attname) is not None
-        ]
-        try:
-            obj.full_clean(exclude=found, validate_constraints=False)
-            obj.validate_constraints(exclude=set(self.unique_fields))
-        except ValidationError as error:
-            return [
-                (self.column_for(name), message)
-                for name, messages in error.message_dict.items()
-                for message in messages
-            ]
-        return self.unique_errors(obj, number)
-
-    def column_for(self, field_name):
-        by_name = self.resource.by_name
-        if field_name == NON_FIELD_ERRORS:
-            return ""
-        if field_name in by_name:
-            return field_name
-        for column in self.resource.columns:
-            if getattr(column, "field_name", None) == field_name:
-                return column.name
-        # modeltranslation's untranslated field ("name") stands for its language columns.
-        names = [
-            f"{field_name}_{code}" for code in LANGUAGE_CODES if f"{field_name}_{code}" in by_name
-        ]
-        return " / ".join(names) or field_name
 
     def save(self, obj, m2m, created, failure, cells, changed):
         fields = {self.resource.by_name[name].field.name for name in changed}

@@ -14,8 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from networks.imports import all_resources, get_resource
-from networks.imports.engine import ERROR, UNCHANGED, run_import
+from networks.imports.engine import run_import
 from networks.imports.files import ImportFile, ImportFileError
+from networks.imports.reports import ERROR, UNCHANGED
 
 
 class Command(BaseCommand):
