@@ -25,9 +25,8 @@ checked on every request, so a change made through any server is seen at once al
 It serves and stores only GET/HEAD requests without a session or messages cookie and
 without credentials (staff always carry a session cookie), outside the admin, and only 200
 responses that set no cookie, used no CSRF token and no CSP nonce, and say nothing against
-caching. Cacheable
-pages get an ``ETag`` (version and key) and a ``Last-Modified`` (the time of the last
-change), answer conditional requests with 304, and say ``Cache-Control: public,
+caching. Cacheable pages get an ``ETag`` (version and key) and a ``Last-Modified`` (the time
+of the last change), answer conditional requests with 304, and say ``Cache-Control: public,
 max-age=PAGE_CACHE_MAX_AGE`` (short: a proxy cannot be told of a change) and ``Vary:
 Cookie, Accept-Encoding``. A request with a session gets ``private, no-store``.
 

@@ -17,10 +17,13 @@ reads the version from Redis as before, and that becomes the copy.
 
 Why a change is still seen at once. A bump is announced by the process that made it before
 that process answers the request that made the change (the save's ``post_save`` and its
-``on_commit``), and Redis sends an announcement to every subscriber as it answers the
-``PUBLISH``. A request that reaches any server after the editor's response has left was sent
-after the announcement was on its way, over one hop against the editor's two or more; and
-a process that made the change forgets its copy there and then. Anything that breaks the
+``on_commit``), and Redis queues the announcement for every subscriber while it runs the
+``PUBLISH``, and sends it in the same round of writes as its answer. A request that reaches
+any server after the editor's response has left was sent after the announcement was on its
+way, over one hop against the editor's two or more; and the process that made the change
+forgets its copy there and then. This is "at once" for anything a person can do; it is not
+a lock: a request already being served when the change lands may still get the old page,
+as it may without the feed. Anything that breaks the
 subscription (Redis restarted, the connection cut) shows as an unreadable or closed socket,
 which again means "read Redis". What no announcement reports (the version key changed by
 hand in ``redis-cli``, a ``FLUSHALL``) is seen within ``REREAD_SECONDS``; ``cache.clear()``
