@@ -20,7 +20,7 @@ its own memory (``PAGE_MEMORY_BYTES``, least recently used out first), stamped w
 version and change time they were rendered under: a hit then needs only the version, not
 the page from the shared cache (a list with its map is 300 KB to carry from Redis and
 unpickle on every request). With Redis, not even the version: each process keeps a copy of
-it, which every change announces on a Redis channel (networks/version_feed.py). The stamp is
+it, which every change announces on a Redis channel (networks/shared_cache.py). The stamp is
 checked on every request, so a change made through any server is seen at once all the same.
 It serves and stores only GET/HEAD requests without a session or messages cookie and
 without credentials (staff always carry a session cookie), outside the admin, and only 200
@@ -54,7 +54,6 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -65,9 +64,6 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, quote_etag
 from django.utils.text import compress_string
-from redis.connection import parse_url
-
-from networks import version_feed
 
 logger = logging.getLogger(__name__)
 
@@ -79,54 +75,6 @@ CACHEABLE_VARY = {"accept-language", "accept-encoding", "cookie"}
 # Below this, gzip's own 20 bytes and a client's inflating cost more than they save (the
 # threshold of Django's GZipMiddleware).
 GZIP_MIN_BYTES = 200
-
-
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    """One ``redis.Redis`` per connection pool, instead of a new one for every operation.
-
-    Django's client builds a ``redis.Redis`` for each cache call, and redis-py builds its
-    table of some 170 response callbacks in each (redis-py issue 3624): measured here, that
-    was half the time of serving a cached page. A ``redis.Redis`` is safe to share between
-    threads (each command borrows a connection from the pool), so one per pool is kept.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            if index not in self._pools:
-                self._pools[index] = self._pool_class.from_url(
-                    self._servers[index], **self._pool_options
-                )
-            client = self._clients[index] = self._client(connection_pool=self._pools[index])
-        return client
-
-
-class SharedRedisCache(RedisCache):
-    """Django's Redis cache (settings ``REDIS_URL``), reusing its clients (see above), with
-    the feed that tells it of every change of the content version (networks/version_feed.py).
-    """
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
-        # Pub/sub channels are not per database: the database is in the channel's name.
-        database = parse_url(self._servers[0]).get("db", 0)
-        self._channel = f"{self.make_key(version_feed.CHANNEL)}@{database}"
-        self.feed = version_feed.VersionFeed(self._servers[0], self._channel)
-
-    def announce_change(self):
-        self._cache.get_client(write=True).publish(self._channel, b"")
-
-    def clear(self):
-        # Emptied, the version starts again from the clock: a copy of the old one is stale.
-        cleared = super().clear()
-        self.announce_change()
-        return cleared
 
 
 def content_version(*other_keys):
@@ -162,7 +110,7 @@ def bump_content_version():
 
 def current_version():
     """(version, time of the last change) for a request: this process's copy while the
-    feed vouches for it (networks/version_feed.py), else read from the shared cache."""
+    feed vouches for it (networks/shared_cache.py), else read from the shared cache."""
     feed = getattr(cache, "feed", None)
     stamp, token = feed.known() if feed is not None else (None, None)
     if stamp is None:

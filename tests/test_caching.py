@@ -200,7 +200,7 @@ def redis_cache(settings):
         pytest.skip(f"No Redis at {REDIS_TEST_URL}.")
     settings.CACHES = {
         "default": {
-            "BACKEND": "networks.caching.SharedRedisCache",
+            "BACKEND": "networks.shared_cache.SharedRedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": "xmess-test",
         }

@@ -50,7 +50,7 @@ def shared(settings):
     # The servers and this test share one cache: the one production settings build.
     settings.CACHES = {
         "default": {
-            "BACKEND": "networks.caching.SharedRedisCache",
+            "BACKEND": "networks.shared_cache.SharedRedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": "xmess",
         }

@@ -245,8 +245,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache, with one Redis client per pool (networks/caching.py).
-            "BACKEND": "networks.caching.SharedRedisCache",
+            # Django's RedisCache, one Redis client per pool, and the version feed
+            # (networks/shared_cache.py).
+            "BACKEND": "networks.shared_cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "xmess",
         }

@@ -1,5 +1,5 @@
 """With Redis, a cached page is served under this process's copy of the content version,
-which every change announces (networks/version_feed.py): no Redis round trip per hit, and
+which every change announces (networks/shared_cache.py): no Redis round trip per hit, and
 still every change seen at once, whichever server made it.
 
 Runs wherever Redis answers (required on CI), on either database.
@@ -12,7 +12,7 @@ import redis
 from django.core.cache import caches
 from django.utils import translation
 
-from networks import caching, version_feed
+from networks import caching, shared_cache
 from networks.models import Network
 from tests.test_caching import REDIS_TEST_URL, redis_cache  # noqa: F401 -- a fixture
 
@@ -107,7 +107,7 @@ def test_a_cleared_cache_is_never_served_from_the_copy(client, page, other_serve
 
 def test_a_version_changed_behind_the_feed_is_read_again_soon(client, page, monkeypatch):
     network, url = page
-    monkeypatch.setattr(version_feed, "REREAD_SECONDS", 0.05)
+    monkeypatch.setattr(shared_cache, "REREAD_SECONDS", 0.05)
     client.get(url)
     client.get(url)
     # Someone changes the version key by hand: nothing is announced.

@@ -1,4 +1,7 @@
-"""This process's copy of the content version, told of every change through Redis pub/sub.
+"""The shared cache (Redis, ``REDIS_URL``) as the site uses it: Django's Redis cache with one
+client per pool, and the feed that keeps each process's copy of the content version.
+
+The feed: this process's copy of the content version, told of every change through pub/sub.
 
 A cached page is served only under the current content version (``networks/caching.py``),
 and that version lives in Redis, so that a change made through one server is seen at once
@@ -23,13 +26,13 @@ any server after the editor's response has left was sent after the announcement 
 way, over one hop against the editor's two or more; and the process that made the change
 forgets its copy there and then. This is "at once" for anything a person can do; it is not
 a lock: a request already being served when the change lands may still get the old page,
-as it may without the feed. Anything that breaks the
-subscription (Redis restarted, the connection cut) shows as an unreadable or closed socket,
-which again means "read Redis". What no announcement reports (the version key changed by
-hand in ``redis-cli``, a ``FLUSHALL``) is seen within ``REREAD_SECONDS``; ``cache.clear()``
-announces.
+as it may without the feed. Anything that breaks the subscription (Redis restarted, the
+connection cut) shows as an unreadable or closed socket, which again means "read Redis".
+What no announcement reports (the version key changed by hand in ``redis-cli``, a
+``FLUSHALL``) is seen within ``REREAD_SECONDS``; ``cache.clear()`` announces.
 
 Only the Redis cache has a feed; the local-memory cache is read directly (it is in memory).
+The middleware and the content version itself are in ``networks/caching.py``.
 """
 
 import contextlib
@@ -39,7 +42,9 @@ import threading
 import time
 
 import redis
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
+from redis.connection import parse_url
 from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
@@ -49,6 +54,54 @@ CHANNEL = "content:changes"
 REREAD_SECONDS = 1.0
 # After a failed subscription, requests read Redis directly for this long before another try.
 RETRY_SECONDS = 5.0
+
+
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """One ``redis.Redis`` per connection pool, instead of a new one for every operation.
+
+    Django's client builds a ``redis.Redis`` for each cache call, and redis-py builds its
+    table of some 170 response callbacks in each (redis-py issue 3624): measured here, that
+    was half the time of serving a cached page. A ``redis.Redis`` is safe to share between
+    threads (each command borrows a connection from the pool), so one per pool is kept.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
+class SharedRedisCache(RedisCache):
+    """Django's Redis cache (settings ``REDIS_URL``), reusing its clients (see above), with
+    the feed that tells it of every change of the content version (below).
+    """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+        # Pub/sub channels are not per database: the database is in the channel's name.
+        database = parse_url(self._servers[0]).get("db", 0)
+        self._channel = f"{self.make_key(CHANNEL)}@{database}"
+        self.feed = VersionFeed(self._servers[0], self._channel)
+
+    def announce_change(self):
+        self._cache.get_client(write=True).publish(self._channel, b"")
+
+    def clear(self):
+        # Emptied, the version starts again from the clock: a copy of the old one is stale.
+        cleared = super().clear()
+        self.announce_change()
+        return cleared
 
 
 class VersionFeed:
