@@ -150,8 +150,8 @@ class VersionFeed:
             self._forget()
 
     def _forget(self, *_connection):
-        # Also called by redis-py, holding the lock already, when the subscription connects
-        # again: whatever was announced while it was down is lost.
+        # Also called by redis-py when the subscription connects again, which it does only
+        # inside ``get_message``, so under our lock: what was announced meanwhile is lost.
         self._news += 1
         self._stamp = None
 
@@ -165,7 +165,8 @@ class VersionFeed:
         try:
             client = redis.Redis.from_url(
                 self.url,
-                # A broken connection must fail the read, never reconnect behind our back.
+                # A broken connection fails the read at once, with no retry. (redis-py still
+                # connects again before it raises; that calls ``_forget``, below.)
                 retry=Retry(NoBackoff(), 0),
                 socket_timeout=2,
                 socket_connect_timeout=2,
