@@ -100,9 +100,7 @@ def bump_content_version():
         with contextlib.suppress(ValueError):
             cache.incr(VERSION_KEY)
         cache.set(CHANGED_KEY, time.time(), timeout=None)
-        feed = getattr(cache, "feed", None)
-        if feed is not None:  # Redis: this process's copy, then every other process's
-            feed.forget()
+        if hasattr(cache, "announce_change"):  # Redis: every process's copy of the version
             cache.announce_change()
     except Exception:  # a cache outage must not undo the edit that was just saved
         logger.exception("Could not bump the content version")

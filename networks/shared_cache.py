@@ -95,6 +95,9 @@ class SharedRedisCache(RedisCache):
         self.feed = VersionFeed(self._servers[0], self._channel)
 
     def announce_change(self):
+        """Stale: this process's copy of the version at once, every other one's when the
+        announcement reaches it."""
+        self.feed.forget()
         self._cache.get_client(write=True).publish(self._channel, b"")
 
     def clear(self):
