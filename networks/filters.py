@@ -5,8 +5,10 @@ An unknown value makes that filter invalid: it is ignored and the form says so."
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .caching import cached_by_version
 from .lookups import EntryFilter, municipality_by_name, network_by_name
 from .models import (
     Comarca,
@@ -21,13 +23,22 @@ from .models import (
     Theme,
 )
 
+# The choices of the filter forms on every list page, read once per content version and
+# language (the comarques' query sorts 42 names by Catalan collation: 2 ms a page).
+
 
 def theme_choices():
-    return [(slug, name) for slug, name in Theme.objects.values_list("slug_ca", "name")]
+    return cached_by_version(
+        f"choices:theme:{get_language()}",
+        lambda: list(Theme.objects.values_list("slug_ca", "name")),
+    )
 
 
 def comarca_choices():
-    return list(Comarca.objects.in_name_order().values_list("slug_ca", "name"))
+    return cached_by_version(
+        f"choices:comarca:{get_language()}",
+        lambda: list(Comarca.objects.in_name_order().values_list("slug_ca", "name")),
+    )
 
 
 def geography_filters(path=""):

@@ -21,6 +21,11 @@ pytestmark = pytest.mark.django_db
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/3")
 
 
+def reverse_in(lang, name):
+    with translation.override(lang):
+        return reverse(name)
+
+
 def url_of(obj, lang="ca"):
     with translation.override(lang):
         return obj.get_absolute_url()
@@ -252,6 +257,30 @@ def test_the_api_total_is_counted_once_per_change(client, seeded, query):
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     make_organisation("Cooperativa comptada", kind="cooperative")
     assert client.get(url).json()["count"] == before + 1
+
+
+def test_the_filter_choices_are_read_once_per_change(client, seeded):
+    """Rendered for a session each time: the themes and comarques of the filter form are
+    kept per version and language, and a new theme is offered at once, in each language."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    urls = {lang: reverse_in(lang, "networks:organisation_list") for lang in ("ca", "en")}
+    client.cookies["sessionid"] = "any-session"
+    client.get(urls["ca"])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(urls["ca"])
+    # (The cards' themes come with their organisations, through a join.)
+    lists = [q["sql"] for q in queries.captured_queries if "JOIN" not in q["sql"]]
+    assert not [sql for sql in lists if 'FROM "networks_theme"' in sql]
+    assert not [sql for sql in lists if 'FROM "networks_comarca"' in sql]
+    Theme.objects.create(
+        name_ca="Tema acabat de crear", name_en="Brand new theme", slug_ca="nou", slug_en="new"
+    )
+    names = {"ca": "Tema acabat de crear", "en": "Brand new theme"}
+    for lang, other in (("ca", "en"), ("en", "ca")):
+        page = client.get(urls[lang]).content.decode()
+        assert names[lang] in page and names[other] not in page
 
 
 def test_a_deletion_and_a_recovery_in_the_admin_show_at_once(client, seeded):

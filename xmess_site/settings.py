@@ -116,6 +116,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with its drop-downs written in Python (networks/form_rendering.py).
+FORM_RENDERER = "networks.form_rendering.FormRenderer"
 
 # --- Database --------------------------------------------------------------------------------
 
