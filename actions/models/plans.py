@@ -3,7 +3,6 @@ lines, actions and progress in one query)."""
 
 from django.db import models
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from networks.models import (
     modified_field,
     per_language_unique_slug,
 )
+from networks.paths import slug_path
 from networks.periods import end_after_start, validate_period
 
 from .progress import PROGRESS_FIELDS, Progress, progress_counts
@@ -80,10 +80,10 @@ class Plan(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("actions:plan_detail", kwargs={"slug": self.slug})
+        return slug_path("actions:plan_detail", self.slug)
 
     def get_timeline_url(self):
-        return reverse("actions:timeline", kwargs={"slug": self.slug})
+        return slug_path("actions:timeline", self.slug)
 
     def clean(self):
         validate_period(self)

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..collation import catalan
+from ..paths import slug_path
 from .common import SearchableQuerySet, modified_field, per_language_unique_slug
 from .geography import Municipality
 from .themes import Theme
@@ -116,7 +116,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("networks:organisation_detail", kwargs={"slug": self.slug})
+        return slug_path("networks:organisation_detail", self.slug)
 
 
 class Network(models.Model):
@@ -210,7 +210,7 @@ class Network(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("networks:network_detail", kwargs={"slug": self.slug})
+        return slug_path("networks:network_detail", self.slug)
 
     def clean(self):
         if self.parent_id and self.pk and self.parent_id == self.pk:

@@ -3,9 +3,9 @@ and the networks involved."""
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..paths import slug_path
 from ..periods import end_after_start, validate_period
 from .common import SearchableQuerySet, modified_field, per_language_unique_slug
 from .directory import Network, Organisation
@@ -117,7 +117,7 @@ class Event(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("networks:event_detail", kwargs={"slug": self.slug})
+        return slug_path("networks:event_detail", self.slug)
 
     def clean(self):
         validate_period(self, "start_date", "end_date", EVENT_ENDS_BEFORE_START)

@@ -4,10 +4,10 @@ or a named project)."""
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..collation import catalan
+from ..paths import slug_path
 from ..periods import end_after_start, validate_period
 from .common import YEAR_VALIDATORS, SearchableQuerySet, modified_field, per_language_unique_slug
 from .directory import Network, Organisation
@@ -56,7 +56,7 @@ class Funder(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("networks:funder_detail", kwargs={"slug": self.slug})
+        return slug_path("networks:funder_detail", self.slug)
 
 
 class Funding(models.Model):

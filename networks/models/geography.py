@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_language
 
 from ..collation import catalan
+from ..paths import slug_path
 from .common import SearchableQuerySet, modified_field, per_language_unique_slug
 
 
@@ -113,7 +113,7 @@ class Comarca(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("networks:comarca_detail", kwargs={"slug": self.slug})
+        return slug_path("networks:comarca_detail", self.slug)
 
 
 class Province(models.TextChoices):
@@ -189,7 +189,7 @@ class Municipality(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("networks:municipality_detail", kwargs={"slug": self.slug})
+        return slug_path("networks:municipality_detail", self.slug)
 
     def clean(self):
         errors = {}

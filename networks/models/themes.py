@@ -1,10 +1,10 @@
 """Themes: the small vocabulary of subjects that networks, organisations and events work on."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..collation import catalan
+from ..paths import slug_path
 from .common import SearchableQuerySet, modified_field, per_language_unique_slug
 
 
@@ -33,4 +33,4 @@ class Theme(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("networks:theme_detail", kwargs={"slug": self.slug})
+        return slug_path("networks:theme_detail", self.slug)
