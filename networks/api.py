@@ -53,6 +53,7 @@ from .models import (
     StrategicLine,
     Theme,
 )
+from .models.themes import themes_as_list
 from .pagination import DEFER_FROM, RankedPageMixin
 from .search import MAX_RANKED
 
@@ -263,7 +264,7 @@ class NetworkViewSet(ReadOnlyViewSet):
     """Networks, coalitions, campaigns, associations of municipalities and working groups."""
 
     queryset = Network.objects.prefetch_related(
-        "themes",
+        themes_as_list(),
         Prefetch("working_groups", queryset=Network.objects.order_by("name_ca", "id")),
         Prefetch("strategic_lines", queryset=StrategicLine.objects.order_by("number")),
     )
@@ -274,7 +275,7 @@ class NetworkViewSet(ReadOnlyViewSet):
 @documented("organisations")
 class OrganisationViewSet(ReadOnlyViewSet):
     queryset = Organisation.objects.select_related("municipality__comarca").prefetch_related(
-        "themes"
+        themes_as_list()
     )
     serializer_class = api.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
@@ -343,7 +344,9 @@ extend_schema_field(OpenApiTypes.INT)(filters.EventFilter.base_filters["year"])
 @documented("events")
 class EventViewSet(ReadOnlyViewSet):
     queryset = (
-        Event.objects.for_list().select_related("municipality__comarca").prefetch_related("themes")
+        Event.objects.for_list()
+        .select_related("municipality__comarca")
+        .prefetch_related(themes_as_list())
     )
     serializer_class = api.EventSerializer
     filterset_class = filters.EventFilter

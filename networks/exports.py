@@ -44,6 +44,7 @@ from . import filters, kept_downloads
 from . import serializers as api
 from .api import OrganisationViewSet, allow_cross_origin_get, router
 from .models import Event, Funder, Municipality, Network
+from .models.themes import themes_as_list
 from .spreadsheets import csv_cell
 
 FORMATS = ("csv", "json", "geojson")
@@ -212,7 +213,7 @@ EXPORTS = {
         ListExport(
             "networks",
             _("Networks"),
-            Network.objects.prefetch_related("themes", "working_groups", "strategic_lines"),
+            Network.objects.prefetch_related(themes_as_list(), "working_groups", "strategic_lines"),
             filters.NetworkFilter,
             api.NetworkSerializer,
         ),
@@ -244,7 +245,7 @@ EXPORTS = {
             _("Events"),
             Event.objects.for_list()
             .select_related("municipality__comarca")
-            .prefetch_related("themes"),
+            .prefetch_related(themes_as_list()),
             filters.EventFilter,
             api.EventSerializer,
             point=lambda event: _point(event.municipality),

@@ -11,7 +11,7 @@ from ..collation import catalan
 from ..paths import slug_path
 from .common import SearchableQuerySet, modified_field, per_language_unique_slug
 from .geography import Municipality
-from .themes import Theme
+from .themes import Theme, theme_list_property, themes_as_list
 
 
 class OrganisationQuerySet(SearchableQuerySet):
@@ -23,7 +23,7 @@ class NetworkQuerySet(SearchableQuerySet):
     search_fields = {"A": ["name", "=acronym"], "B": ["summary", "description"]}
 
     def for_list(self):
-        return self.select_related("parent").prefetch_related("themes")
+        return self.select_related("parent").prefetch_related(themes_as_list())
 
     def with_member_counts(self):
         """Each network's ``member_counts``: {"organisations": organisations with a role in
@@ -99,6 +99,7 @@ class Organisation(models.Model):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="organisations"
     )
+    theme_list = theme_list_property
 
     modified = modified_field()
 
@@ -190,6 +191,7 @@ class Network(models.Model):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="networks"
     )
+    theme_list = theme_list_property
 
     modified = modified_field()
 

@@ -10,7 +10,7 @@ from ..periods import end_after_start, validate_period
 from .common import SearchableQuerySet, modified_field, per_language_unique_slug
 from .directory import Network, Organisation
 from .geography import Municipality
-from .themes import Theme
+from .themes import Theme, theme_list_property
 
 
 def _not_over_on(today):
@@ -91,6 +91,7 @@ class Event(models.Model):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="events"
     )
+    theme_list = theme_list_property
 
     modified = modified_field()
 

@@ -15,7 +15,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     kind_label = ChoiceLabelField("kind")
     description = TranslatedField()
     municipality = MunicipalityRefSerializer(allow_null=True)
-    themes = ThemeRefSerializer(many=True)
+    themes = ThemeRefSerializer(many=True, source="theme_list")
     url = PageURLField()
 
     class Meta:
@@ -60,7 +60,7 @@ class NetworkSerializer(serializers.ModelSerializer):
     scope_label = ChoiceLabelField("scope")
     summary = TranslatedField()
     description = TranslatedField()
-    themes = ThemeRefSerializer(many=True)
+    themes = ThemeRefSerializer(many=True, source="theme_list")
     working_groups = WorkingGroupSerializer(many=True, label=_("working groups"))
     strategic_lines = StrategicLineSerializer(many=True, label=_("strategic lines"))
     url = PageURLField()

@@ -26,7 +26,7 @@ class EventSerializer(serializers.ModelSerializer):
     place = TranslatedField()
     description = TranslatedField()
     municipality = MunicipalityRefSerializer(allow_null=True)
-    themes = ThemeRefSerializer(many=True)
+    themes = ThemeRefSerializer(many=True, source="theme_list")
     organisers = LinkedIdsField()
     networks = LinkedIdsField()
     url = PageURLField()
