@@ -4,9 +4,9 @@ import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 
-from actions.models import Plan
+from actions.models import Action, Plan
 from networks.models import Comarca, Event, Funder, Municipality, Network, Organisation, Theme
-from networks.paths import slug_path
+from networks.paths import entry_path
 
 pytestmark = pytest.mark.django_db
 
@@ -46,11 +46,42 @@ def test_every_entry_links_to_its_page_in_each_language(seeded, prefix, script_p
     plan = Plan.objects.order_by("pk").first()
     with translation.override("en"):
         assert plan.get_timeline_url() == reverse("actions:timeline", kwargs={"slug": plan.slug})
+    actions = Action.objects.select_related("line__plan").order_by("pk")
+    for action in [actions.first(), actions.last()]:
+        line = action.line
+        for lang in ("ca", "en"):
+            with translation.override(lang):
+                assert line.get_absolute_url() == reverse(
+                    "actions:line_detail", kwargs={"plan": line.plan.slug, "number": line.number}
+                )
+                assert action.get_absolute_url() == reverse(
+                    "actions:action_detail",
+                    kwargs={
+                        "plan": line.plan.slug,
+                        "number": line.number,
+                        "position": action.position,
+                    },
+                )
 
 
-@pytest.mark.parametrize("slug", ["", "amb espai", "àvia", "a/b"])
-def test_a_slug_no_page_can_have_fails_as_reverse_does(slug):
-    with pytest.raises(NoReverseMatch):
-        reverse("networks:organisation_detail", kwargs={"slug": slug})
-    with pytest.raises(NoReverseMatch):
-        slug_path("networks:organisation_detail", slug)
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"slug": ""},
+        {"slug": "amb espai"},
+        {"slug": "àvia"},
+        {"slug": "a/b"},
+        {"plan": "pla", "number": -1, "position": 1},
+        {"plan": "pla", "number": True, "position": 1},
+        {"plan": "pla", "number": "set", "position": 1},
+    ],
+)
+def test_a_value_no_page_can_have_fails_as_reverse_does(kwargs):
+    name = "networks:organisation_detail" if "slug" in kwargs else "actions:action_detail"
+    for _twice in range(2):  # before and after the name's path is kept
+        with pytest.raises(NoReverseMatch):
+            reverse(name, kwargs=kwargs)
+        with pytest.raises(NoReverseMatch):
+            entry_path(name, **kwargs)
+    valid = {"slug": "bona"} if "slug" in kwargs else {"plan": "pla", "number": 7, "position": 2}
+    assert entry_path(name, **valid) == reverse(name, kwargs=valid)

@@ -3,11 +3,11 @@ municipalities each concerns, and the queryset that finds those concerning a pla
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from networks.models import Municipality, Network, Organisation, modified_field
 from networks.pagination import SubqueryCount
+from networks.paths import entry_path
 
 from .lines import Line
 
@@ -92,13 +92,11 @@ class Action(models.Model):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse(
+        return entry_path(
             "actions:action_detail",
-            kwargs={
-                "plan": self.line.plan.slug,
-                "number": self.line.number,
-                "position": self.position,
-            },
+            plan=self.line.plan.slug,
+            number=self.line.number,
+            position=self.position,
         )
 
     @property

@@ -4,10 +4,10 @@ strategic lines, with the lines' queryset."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from networks.models import modified_field
+from networks.paths import entry_path
 
 from .plans import Plan
 from .progress import Progress, progress_counts
@@ -92,9 +92,7 @@ class Line(models.Model):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self):
-        return reverse(
-            "actions:line_detail", kwargs={"plan": self.plan.slug, "number": self.number}
-        )
+        return entry_path("actions:line_detail", plan=self.plan.slug, number=self.number)
 
     @property
     def progress(self):
