@@ -11,7 +11,7 @@ class ActionsConfig(AppConfig):
     def ready(self):
         # Adds plans and actions to the directory's pages (networks/extensions.py) and to
         # its search page (networks/search.py: register_section) and its API
-        # (networks/api.py: router).
+        # (networks/api/viewsets.py: router).
         from networks import caching, sample_data
 
         from . import api, search

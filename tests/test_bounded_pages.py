@@ -305,7 +305,7 @@ def test_a_search_reads_its_page_and_its_total_in_one_query(client, big, monkeyp
     client.cookies["sessionid"] = "rendered-each-time"  # not served from the page cache
     # The API's total is kept per content version (test_caching): counted each time here,
     # so that what is compared is the count itself.
-    monkeypatch.setattr(api, "cached_by_version", lambda _name, compute: compute())
+    monkeypatch.setattr(api.pagination, "cached_by_version", lambda _name, compute: compute())
     read()  # what is kept per content version (the map's counts) is kept from here on
     together, together_queries = read()
     monkeypatch.setattr(pagination, "RANK", "no-such-annotation")  # count them apart

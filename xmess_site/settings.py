@@ -276,7 +276,7 @@ DOWNLOAD_CACHE_DIR = os.environ.get(
 )
 DOWNLOAD_CACHE_BYTES = int(os.environ.get("DOWNLOAD_CACHE_BYTES", str(2 * 1024**3)))
 
-# --- API (/api/v1/, see networks/api.py) -------------------------------------------------------
+# --- API (/api/v1/, see networks/api/) -------------------------------------------------------
 
 REST_FRAMEWORK = {
     # JSON only: DRF's browsable pages use inline scripts that our CSP refuses.
@@ -303,7 +303,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "networks.api.empty_choice_filters_nothing",
+        "networks.api.base.empty_choice_filters_nothing",
     ],
 }
 

@@ -6,7 +6,7 @@ and every entry with the URL of its page in each language. Related entries are i
 small reference when a reader needs the name to make sense of the row (themes, municipality).
 
 Serializers read only what the view's queryset selected and prefetched (see
-``networks/api.py``): nothing here runs a query per row.
+``networks/api/``): nothing here runs a query per row.
 
 One module per concern: ``fields`` (the field types and helpers every representation
 shares), ``places`` (themes, comarques and municipalities, with the small references other

@@ -1,0 +1,129 @@
+"""The directory's endpoints, one small viewset each, on the router other apps join."""
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.routers import DefaultRouter
+
+from .. import filters
+from .. import serializers as api
+from ..models import (
+    Comarca,
+    Event,
+    Funder,
+    Funding,
+    Membership,
+    Municipality,
+    Network,
+    Organisation,
+    StrategicLine,
+    Theme,
+)
+from ..models.themes import themes_as_list
+from .base import ReadOnlyViewSet, documented
+
+
+@documented("networks")
+class NetworkViewSet(ReadOnlyViewSet):
+    """Networks, coalitions, campaigns, associations of municipalities and working groups."""
+
+    queryset = Network.objects.prefetch_related(
+        themes_as_list(),
+        Prefetch("working_groups", queryset=Network.objects.order_by("name_ca", "id")),
+        Prefetch("strategic_lines", queryset=StrategicLine.objects.order_by("number")),
+    )
+    serializer_class = api.NetworkSerializer
+    filterset_class = filters.NetworkFilter
+
+
+@documented("organisations")
+class OrganisationViewSet(ReadOnlyViewSet):
+    queryset = Organisation.objects.select_related("municipality__comarca").prefetch_related(
+        themes_as_list()
+    )
+    serializer_class = api.OrganisationSerializer
+    filterset_class = filters.OrganisationFilter
+
+
+@documented("memberships")
+class MembershipViewSet(ReadOnlyViewSet):
+    """Who is in which network, in which role: an organisation or a municipality."""
+
+    ordering = ("id",)
+    queryset = Membership.objects.all()
+    serializer_class = api.MembershipSerializer
+    filterset_class = filters.MembershipFilter
+
+
+@documented("funders")
+class FunderViewSet(ReadOnlyViewSet):
+    queryset = Funder.objects.all()
+    serializer_class = api.FunderSerializer
+    filterset_class = filters.FunderFilter
+
+
+@documented("fundings")
+class FundingViewSet(ReadOnlyViewSet):
+    """What each funder paid for: a project, a network, an organisation or an event."""
+
+    ordering = ("id",)
+    queryset = Funding.objects.all()
+    serializer_class = api.FundingSerializer
+    filterset_class = filters.FundingFilter
+
+
+@documented("municipalities")
+class MunicipalityViewSet(ReadOnlyViewSet):
+    queryset = Municipality.objects.select_related("comarca")
+    serializer_class = api.MunicipalitySerializer
+    filterset_class = filters.MunicipalityFilter
+
+
+@documented("comarques")
+class ComarcaViewSet(ReadOnlyViewSet):
+    """Catalonia's comarques (counties), with their provinces and number of municipalities."""
+
+    queryset = Comarca.objects.all()
+    serializer_class = api.ComarcaSerializer
+    filterset_class = filters.ComarcaFilter
+
+    def filter_queryset(self, queryset):
+        # Annotated after filtering: PostgreSQL's search builds a new queryset of its matches,
+        # which would drop annotations made before it.
+        return super().filter_queryset(queryset).with_places()
+
+
+@documented("themes")
+class ThemeViewSet(ReadOnlyViewSet):
+    queryset = Theme.objects.all()
+    serializer_class = api.ThemeSerializer
+    filterset_class = filters.ThemeFilter
+
+
+# The year filter's choices are the years that have events (read from the database): tell
+# the schema they are years rather than leave it guessing (a warning in check --deploy).
+extend_schema_field(OpenApiTypes.INT)(filters.EventFilter.base_filters["year"])
+
+
+@documented("events")
+class EventViewSet(ReadOnlyViewSet):
+    queryset = (
+        Event.objects.for_list()
+        .select_related("municipality__comarca")
+        .prefetch_related(themes_as_list())
+    )
+    serializer_class = api.EventSerializer
+    filterset_class = filters.EventFilter
+
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("networks", NetworkViewSet, basename="network")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("funders", FunderViewSet, basename="funder")
+router.register("fundings", FundingViewSet, basename="funding")
+router.register("municipalities", MunicipalityViewSet, basename="municipality")
+router.register("comarques", ComarcaViewSet, basename="comarca")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("events", EventViewSet, basename="event")
