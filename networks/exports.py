@@ -42,9 +42,8 @@ from rest_framework.serializers import ListSerializer, ManyRelatedField, Seriali
 
 from . import filters, kept_downloads
 from . import serializers as api
-from .api import OrganisationViewSet, allow_cross_origin_get, router
-from .models import Event, Funder, Municipality, Network
-from .models.themes import themes_as_list
+from .api import allow_cross_origin_get, router
+from .models import Event, Funder, Municipality, Network, Organisation
 from .spreadsheets import csv_cell
 
 FORMATS = ("csv", "json", "geojson")
@@ -213,14 +212,14 @@ EXPORTS = {
         ListExport(
             "networks",
             _("Networks"),
-            Network.objects.prefetch_related(themes_as_list(), "working_groups", "strategic_lines"),
+            Network.objects.for_api(),
             filters.NetworkFilter,
             api.NetworkSerializer,
         ),
         ListExport(
             "organisations",
             _("Organisations"),
-            OrganisationViewSet.queryset,
+            Organisation.objects.for_list(),
             filters.OrganisationFilter,
             api.OrganisationSerializer,
             point=lambda organisation: _point(organisation.municipality),
@@ -243,9 +242,7 @@ EXPORTS = {
         ListExport(
             "events",
             _("Events"),
-            Event.objects.for_list()
-            .select_related("municipality__comarca")
-            .prefetch_related(themes_as_list()),
+            Event.objects.for_api(),
             filters.EventFilter,
             api.EventSerializer,
             point=lambda event: _point(event.municipality),

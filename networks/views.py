@@ -26,7 +26,6 @@ from .models import (
     Organisation,
     Theme,
 )
-from .models.themes import themes_as_list
 from .pagination import MAX_BROWSABLE, BoundedPaginator, Preview, SectionPage, preview
 from .search import MAX_RANKED
 
@@ -179,9 +178,7 @@ class YearForm(forms.Form):
 
 
 class OrganisationListView(FilteredListView):
-    queryset = Organisation.objects.select_related("municipality").prefetch_related(
-        themes_as_list()
-    )
+    queryset = Organisation.objects.for_list()
     filterset_class = filters.OrganisationFilter
 
     def get_context_data(self, **kwargs):

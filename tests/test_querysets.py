@@ -206,3 +206,33 @@ def test_lists_read_their_first_rows_from_an_index_of_their_order(listing, index
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = listing().explain()
     assert index in plan, plan
+
+
+def test_a_networks_working_groups_and_lines_read_alike_for_a_page_and_for_one_network(
+    django_assert_num_queries,
+):
+    """The API and the downloads read a page of networks' working groups and strategic lines
+    as lists, in a fixed number of queries; a network read alone reads the same lists."""
+    from networks.models import StrategicLine
+
+    parents = [make_network(f"Prova pare {n}") for n in range(3)]
+    for parent in parents:
+        for name in ["Prova Zeta", "Prova Bràfim", "Prova Àger", "Prova Bàscara"]:
+            make_network(f"{name} {parent.pk}", parent=parent)
+        for number in (2, 1):
+            StrategicLine.objects.create(network=parent, number=number, title_ca="L")
+    ids = [parent.pk for parent in parents]
+    with django_assert_num_queries(4):  # the networks, their themes, groups and lines
+        page = list(Network.objects.for_api().filter(pk__in=ids).order_by("pk"))
+        read = [
+            ([g.name_ca for g in n.working_group_list], [x.number for x in n.strategic_line_list])
+            for n in page
+        ]
+    for parent, (groups, lines) in zip(parents, read, strict=True):
+        alone = Network.objects.get(pk=parent.pk)
+        # Catalan order: "Àger" among the A's, "Bàscara" before "Bràfim".
+        expected = [f"{name} {parent.pk}" for name in ("Prova Àger", "Prova Bàscara")]
+        expected += [f"{name} {parent.pk}" for name in ("Prova Bràfim", "Prova Zeta")]
+        assert groups == expected
+        assert [g.name_ca for g in alone.working_group_list] == expected
+        assert lines == [1, 2] == [x.number for x in alone.strategic_line_list]

@@ -25,11 +25,10 @@ from .base import (
     empty_choice_filters_nothing,
 )
 from .urls import urlpatterns
-from .viewsets import OrganisationViewSet, router
+from .viewsets import router
 
 __all__ = [
     "CrossOriginGetMixin",
-    "OrganisationViewSet",
     "ReadOnlyViewSet",
     "allow_cross_origin_get",
     "documented",

@@ -1,6 +1,5 @@
 """The directory's endpoints, one small viewset each, on the router other apps join."""
 
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.routers import DefaultRouter
@@ -16,10 +15,8 @@ from ..models import (
     Municipality,
     Network,
     Organisation,
-    StrategicLine,
     Theme,
 )
-from ..models.themes import themes_as_list
 from .base import ReadOnlyViewSet, documented
 
 
@@ -27,20 +24,14 @@ from .base import ReadOnlyViewSet, documented
 class NetworkViewSet(ReadOnlyViewSet):
     """Networks, coalitions, campaigns, associations of municipalities and working groups."""
 
-    queryset = Network.objects.prefetch_related(
-        themes_as_list(),
-        Prefetch("working_groups", queryset=Network.objects.order_by("name_ca", "id")),
-        Prefetch("strategic_lines", queryset=StrategicLine.objects.order_by("number")),
-    )
+    queryset = Network.objects.for_api()
     serializer_class = api.NetworkSerializer
     filterset_class = filters.NetworkFilter
 
 
 @documented("organisations")
 class OrganisationViewSet(ReadOnlyViewSet):
-    queryset = Organisation.objects.select_related("municipality__comarca").prefetch_related(
-        themes_as_list()
-    )
+    queryset = Organisation.objects.for_list()
     serializer_class = api.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
 
@@ -107,11 +98,7 @@ extend_schema_field(OpenApiTypes.INT)(filters.EventFilter.base_filters["year"])
 
 @documented("events")
 class EventViewSet(ReadOnlyViewSet):
-    queryset = (
-        Event.objects.for_list()
-        .select_related("municipality__comarca")
-        .prefetch_related(themes_as_list())
-    )
+    queryset = Event.objects.for_api()
     serializer_class = api.EventSerializer
     filterset_class = filters.EventFilter
 

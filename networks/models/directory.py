@@ -3,8 +3,9 @@ included) and the strategic lines of a network's work plan, with their querysets
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..collation import catalan
@@ -14,9 +15,19 @@ from .geography import Municipality
 from .themes import Theme, theme_list_property, themes_as_list
 
 
+def working_group_order():
+    """A network's working groups in the API and the downloads: alphabetical in Catalan."""
+    return (catalan("name_ca"), "id")
+
+
 class OrganisationQuerySet(SearchableQuerySet):
     def in_comarca(self, comarca):
         return self.filter(municipality__comarca=comarca)
+
+    def for_list(self):
+        """A page of organisations as their cards, the API and the downloads show them:
+        with their place (municipality and comarca) and their themes as lists."""
+        return self.select_related("municipality__comarca").prefetch_related(themes_as_list())
 
 
 class NetworkQuerySet(SearchableQuerySet):
@@ -24,6 +35,25 @@ class NetworkQuerySet(SearchableQuerySet):
 
     def for_list(self):
         return self.select_related("parent").prefetch_related(themes_as_list())
+
+    def for_api(self):
+        """A page of networks as the API and the downloads write them: their themes, working
+        groups and strategic lines read as plain lists (see ``themes_as_list``), in
+        ``theme_list``, ``working_group_list`` and ``strategic_line_list``. Through related
+        managers, the three prefetches took half of a page of 50 networks."""
+        return self.prefetch_related(
+            themes_as_list(),
+            Prefetch(
+                "working_groups",
+                queryset=self.model.objects.order_by(*working_group_order()),
+                to_attr="working_group_list",
+            ),
+            Prefetch(
+                "strategic_lines",
+                queryset=StrategicLine.objects.order_by("number"),
+                to_attr="strategic_line_list",
+            ),
+        )
 
     def with_member_counts(self):
         """Each network's ``member_counts``: {"organisations": organisations with a role in
@@ -217,6 +247,15 @@ class Network(models.Model):
     def clean(self):
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A network cannot be part of itself.")})
+
+    # What ``NetworkQuerySet.for_api()`` reads for a page of networks, read here for one.
+    @cached_property
+    def working_group_list(self):
+        return list(self.working_groups.order_by(*working_group_order()))
+
+    @cached_property
+    def strategic_line_list(self):
+        return list(self.strategic_lines.order_by("number"))
 
 
 class StrategicLine(models.Model):

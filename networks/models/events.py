@@ -10,7 +10,7 @@ from ..periods import end_after_start, validate_period
 from .common import SearchableQuerySet, modified_field, per_language_unique_slug
 from .directory import Network, Organisation
 from .geography import Municipality
-from .themes import Theme, theme_list_property
+from .themes import Theme, theme_list_property, themes_as_list
 
 
 def _not_over_on(today):
@@ -36,6 +36,11 @@ class EventQuerySet(SearchableQuerySet):
 
     def for_list(self):
         return self.select_related("municipality")
+
+    def for_api(self):
+        """A page of events as the API and the downloads write them: their place with its
+        comarca, and their themes as lists."""
+        return self.select_related("municipality__comarca").prefetch_related(themes_as_list())
 
 
 EVENT_ENDS_BEFORE_START = _("The event ends before it starts.")

@@ -61,8 +61,12 @@ class NetworkSerializer(serializers.ModelSerializer):
     summary = TranslatedField()
     description = TranslatedField()
     themes = ThemeRefSerializer(many=True, source="theme_list")
-    working_groups = WorkingGroupSerializer(many=True, label=_("working groups"))
-    strategic_lines = StrategicLineSerializer(many=True, label=_("strategic lines"))
+    working_groups = WorkingGroupSerializer(
+        many=True, source="working_group_list", label=_("working groups")
+    )
+    strategic_lines = StrategicLineSerializer(
+        many=True, source="strategic_line_list", label=_("strategic lines")
+    )
     url = PageURLField()
 
     class Meta:
