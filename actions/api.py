@@ -5,7 +5,6 @@ so the directory never imports this app. Same conventions as the directory's end
 both languages of every text, choice codes with their labels, page URLs in each language.
 """
 
-from django.db.models import Prefetch
 from rest_framework import serializers
 
 from networks.api import ReadOnlyViewSet, documented, router
@@ -80,7 +79,7 @@ class ActionSerializer(serializers.ModelSerializer):
     code = serializers.CharField(read_only=True, help_text="line.position, as the plan reads.")
     title = TranslatedField()
     description = TranslatedField()
-    scheduled_years = NestedScheduledYearSerializer(many=True)
+    scheduled_years = NestedScheduledYearSerializer(many=True, source="scheduled_year_list")
     networks = LinkedIdsField()
     organisations = LinkedIdsField()
     municipalities = LinkedIdsField()
@@ -132,9 +131,7 @@ class LineViewSet(ReadOnlyViewSet):
 @documented("plans")
 class ActionViewSet(ReadOnlyViewSet):
     ordering = ("id",)
-    queryset = Action.objects.select_related("line__plan").prefetch_related(
-        Prefetch("scheduled_years", queryset=ScheduledYear.objects.order_by("year")),
-    )
+    queryset = Action.objects.for_api()
     serializer_class = ActionSerializer
     filterset_class = filters.ActionFilter
 

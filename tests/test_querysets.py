@@ -236,3 +236,22 @@ def test_a_networks_working_groups_and_lines_read_alike_for_a_page_and_for_one_n
         assert groups == expected
         assert [g.name_ca for g in alone.working_group_list] == expected
         assert lines == [1, 2] == [x.number for x in alone.strategic_line_list]
+
+
+def test_a_page_of_actions_reads_its_years_in_one_query_and_one_action_alone_the_same(
+    django_assert_num_queries,
+):
+    from tests.factories import make_year
+
+    line = make_line()
+    actions = [make_action(line=line, position=n) for n in (1, 2, 3)]
+    for action in actions:
+        for year in (2021, 2019, 2020):
+            make_year(action=action, year=year)
+    # The actions with their line and plan, then every year of them.
+    with django_assert_num_queries(2):
+        page = list(Action.objects.for_api().filter(line=line).order_by("position"))
+        years = [[s.year for s in action.scheduled_year_list] for action in page]
+    assert years == [[2019, 2020, 2021]] * 3
+    alone = Action.objects.get(pk=actions[0].pk)
+    assert [s.year for s in alone.scheduled_year_list] == [2019, 2020, 2021]
