@@ -68,6 +68,11 @@ def page_alternates(context):
         return explicit
     request = context.get("request")
     obj = context.get("object")
+    # Read three times a page (its head's links, the canonical link and the language
+    # switcher); resolving the path for each language took 0.2 ms a time.
+    kept = getattr(request, "_page_alternates", None)
+    if kept is not None and kept[0] is obj:
+        return dict(kept[1])
     urls = {}
     for code, _name in settings.LANGUAGES:
         if obj is not None and hasattr(obj, "get_absolute_url"):
@@ -75,6 +80,8 @@ def page_alternates(context):
                 urls[code] = obj.get_absolute_url()
         elif request is not None:
             urls[code] = translate_url(request.path, code)
+    if request is not None:
+        request._page_alternates = (obj, dict(urls))
     return urls
 
 
