@@ -23,10 +23,9 @@ from .models import (
     Theme,
 )
 
+
 # The choices of the filter forms on every list page, read once per content version and
 # language (the comarques' query sorts 42 names by Catalan collation: 2 ms a page).
-
-
 def theme_choices():
     return cached_by_version(
         f"choices:theme:{get_language()}",

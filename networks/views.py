@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from . import caching, filters, map_layers, structured_data
-from .collation import catalan, sort_key
+from .collation import sort_key
 from .models import (
     Event,
     Funder,
@@ -26,6 +26,7 @@ from .models import (
     Organisation,
     Theme,
 )
+from .models.directory import working_group_order
 from .pagination import MAX_BROWSABLE, BoundedPaginator, Preview, SectionPage, preview
 from .search import MAX_RANKED
 
@@ -105,7 +106,7 @@ class NetworkDetailView(DetailView):
     queryset = Network.objects.select_related("parent", "host").prefetch_related(
         "themes",
         "strategic_lines",
-        Prefetch("working_groups", queryset=Network.objects.order_by(catalan("name_ca"))),
+        Prefetch("working_groups", queryset=Network.objects.order_by(*working_group_order())),
         Prefetch(
             "fundings",
             queryset=Funding.objects.select_related("funder").order_by("start_year", "id"),
