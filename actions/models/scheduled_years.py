@@ -7,7 +7,7 @@ from django.db.models import F, Window
 from django.db.models.functions import Lag
 from django.utils.translation import gettext_lazy as _
 
-from networks.models import YEAR_VALIDATORS
+from networks.models import YEAR_VALIDATORS, ChoiceLabels
 
 from .actions import Action
 from .progress import Progress, progress_counts
@@ -33,7 +33,7 @@ class ScheduledYearQuerySet(models.QuerySet):
         return {row["year"]: Progress.from_counts(row) for row in rows}
 
 
-class ScheduledYear(models.Model):
+class ScheduledYear(ChoiceLabels, models.Model):
     """A year in which an action is scheduled to run, with how it went."""
 
     class Status(models.TextChoices):

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..models.common import ChoiceLabels
+
 
 class ImportRecord(models.Model):
     model_label = models.CharField(_("kind of entries"), max_length=100)
@@ -50,7 +52,7 @@ class ImportRecord(models.Model):
         return f"Import #{self.pk}: {self.file_name}"[:100]
 
 
-class ImportEntry(models.Model):
+class ImportEntry(ChoiceLabels, models.Model):
     class Outcome(models.TextChoices):
         CREATED = "created", _("created")
         CHANGED = "changed", _("changed")

@@ -1,9 +1,13 @@
 """What several of the directory's models share: the year validators, the ``modified`` field,
-per-language unique slugs and the searchable queryset (``actions`` uses some of them too)."""
+per-language unique slugs, choice labels read once per language and the searchable queryset
+(``actions`` uses some of them too)."""
+
+import functools
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..search import search as full_text_search
@@ -22,6 +26,29 @@ def per_language_unique_slug(model_name):
         models.UniqueConstraint(fields=[f"slug_{code}"], name=f"{model_name}_unique_slug_{code}")
         for code, _name in settings.LANGUAGES
     ]
+
+
+class ChoiceLabels:
+    """For a model with choice fields: ``get_kind_display()`` and the like read a table of the
+    field's labels, translated once per language and process.
+
+    Django's own builds a dict of all the field's choices on every call, and hashing each
+    lazy label translates it: a network's card (kind and scope) translated 13 labels, 48
+    cards a page. The labels are the code's, translated by catalogues fixed for the life of
+    the process, so the table never goes stale. A value outside the choices is given back
+    as it is, as Django's does."""
+
+    def _get_FIELD_display(self, field):  # noqa: N802 -- the name Django's get_FOO_display calls
+        value = getattr(self, field.attname)
+        try:
+            return _choice_labels(field, get_language()).get(value, value)
+        except TypeError:  # an unhashable value: Django's own way
+            return super()._get_FIELD_display(field)
+
+
+@functools.cache
+def _choice_labels(field, language):
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 class SearchableQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..collation import catalan
 from ..paths import slug_path
-from .common import SearchableQuerySet, modified_field, per_language_unique_slug
+from .common import ChoiceLabels, SearchableQuerySet, modified_field, per_language_unique_slug
 from .geography import Municipality
 from .themes import Theme, theme_list_property, themes_as_list
 
@@ -89,7 +89,7 @@ class NetworkQuerySet(SearchableQuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabels, models.Model):
     """Any actor of the ESS: a cooperative, an association, a council, a university."""
 
     class Kind(models.TextChoices):
@@ -150,7 +150,7 @@ class Organisation(models.Model):
         return slug_path("networks:organisation_detail", self.slug)
 
 
-class Network(models.Model):
+class Network(ChoiceLabels, models.Model):
     """A coalition, campaign, consortium, association of municipalities or working group.
 
     Working groups point at the network they belong to through ``parent``; a network can

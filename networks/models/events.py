@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..paths import slug_path
 from ..periods import end_after_start, validate_period
-from .common import SearchableQuerySet, modified_field, per_language_unique_slug
+from .common import ChoiceLabels, SearchableQuerySet, modified_field, per_language_unique_slug
 from .directory import Network, Organisation
 from .geography import Municipality
 from .themes import Theme, theme_list_property, themes_as_list
@@ -46,7 +46,7 @@ class EventQuerySet(SearchableQuerySet):
 EVENT_ENDS_BEFORE_START = _("The event ends before it starts.")
 
 
-class Event(models.Model):
+class Event(ChoiceLabels, models.Model):
     """A conference, seminar, fair or meeting, with who organised it and who took part."""
 
     class Precision(models.TextChoices):

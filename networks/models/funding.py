@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from ..collation import catalan
 from ..paths import slug_path
 from ..periods import end_after_start, validate_period
-from .common import YEAR_VALIDATORS, SearchableQuerySet, modified_field, per_language_unique_slug
+from .common import (
+    YEAR_VALIDATORS,
+    ChoiceLabels,
+    SearchableQuerySet,
+    modified_field,
+    per_language_unique_slug,
+)
 from .directory import Network, Organisation
 
 
@@ -17,7 +23,7 @@ class FunderQuerySet(SearchableQuerySet):
     pass
 
 
-class Funder(models.Model):
+class Funder(ChoiceLabels, models.Model):
     """A body that funds ESS work: a council, the European Union, a foundation."""
 
     class Kind(models.TextChoices):

@@ -9,7 +9,7 @@ from modeltranslation.utils import get_language
 
 from ..collation import catalan
 from ..paths import slug_path
-from .common import SearchableQuerySet, modified_field, per_language_unique_slug
+from .common import ChoiceLabels, SearchableQuerySet, modified_field, per_language_unique_slug
 
 
 class MunicipalityQuerySet(SearchableQuerySet):
@@ -125,7 +125,7 @@ class Province(models.TextChoices):
     TARRAGONA = "43", "Tarragona"
 
 
-class Municipality(models.Model):
+class Municipality(ChoiceLabels, models.Model):
     """One of Catalonia's 947 municipalities, as published by the ICGC.
 
     Official names are the same in both languages, so they are not translated. The province

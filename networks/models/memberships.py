@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from ..periods import end_after_start, validate_period
-from .common import YEAR_VALIDATORS
+from .common import YEAR_VALIDATORS, ChoiceLabels
 from .directory import Network, Organisation
 from .geography import Municipality
 
@@ -68,7 +68,7 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """An organisation or a municipality taking part in a network, in a given role."""
 
     class Role(models.TextChoices):
