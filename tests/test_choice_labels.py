@@ -6,7 +6,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import translation
 
-from networks.models import ChoiceLabels, Network
+from networks.models import ChoiceLabels, Network, choice_labels
 
 
 def choice_fields():
@@ -51,3 +51,12 @@ def test_a_label_follows_the_language_of_the_page():
 def test_a_value_outside_the_choices_is_given_back_as_it_is():
     assert Network(kind="").get_kind_display() == ""
     assert Network(kind="not-a-kind").get_kind_display() == "not-a-kind"
+
+
+def test_a_table_is_in_the_language_asked_for_whatever_language_is_active():
+    """The API writes every language's label while the request's language is active."""
+    choice_labels.cache_clear()
+    kind = Network._meta.get_field("kind")
+    with translation.override("ca"):
+        assert choice_labels(kind, "en")["network"] == "network or movement"
+        assert choice_labels(kind, "ca")["network"] == "xarxa o moviment"

@@ -23,7 +23,13 @@ method. Import from ``networks.models``, which names them all.
 # isort: off
 # In the order the models were defined in the single models.py, which is the order Django
 # registers them in (``get_models()``, content types): keep it.
-from .common import YEAR_VALIDATORS, ChoiceLabels, modified_field, per_language_unique_slug
+from .common import (
+    YEAR_VALIDATORS,
+    ChoiceLabels,
+    choice_labels,
+    modified_field,
+    per_language_unique_slug,
+)
 from .themes import Theme
 from .geography import Comarca, Municipality, Province
 from .directory import Network, Organisation, StrategicLine
@@ -39,6 +45,7 @@ from ..imports.models import ImportEntry, ImportRecord
 __all__ = [
     "YEAR_VALIDATORS",
     "ChoiceLabels",
+    "choice_labels",
     "Comarca",
     "EditorProfile",
     "Event",

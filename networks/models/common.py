@@ -7,6 +7,7 @@ import functools
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -41,14 +42,16 @@ class ChoiceLabels:
     def _get_FIELD_display(self, field):  # noqa: N802 -- the name Django's get_FOO_display calls
         value = getattr(self, field.attname)
         try:
-            return _choice_labels(field, get_language()).get(value, value)
+            return choice_labels(field, get_language()).get(value, value)
         except TypeError:  # an unhashable value: Django's own way
             return super()._get_FIELD_display(field)
 
 
 @functools.cache
-def _choice_labels(field, language):
-    return {value: str(label) for value, label in field.flatchoices}
+def choice_labels(field, language):
+    """{value: label} of a choice field in a language, translated once per process."""
+    with translation.override(language):
+        return {value: str(label) for value, label in field.flatchoices}
 
 
 class SearchableQuerySet(models.QuerySet):

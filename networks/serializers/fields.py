@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Province
+from ..models import choice_labels as labels_in
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -99,13 +100,12 @@ class ChoiceLabelField(serializers.Field):
 def choice_labels(model, name):
     """{code: {language: label}} of a model's choice field, translated once per process
     (a page of 100 actions translated 200 labels, each under two languages)."""
-    labels = {}
-    for value, label in model._meta.get_field(name).flatchoices:
-        labels[value] = {}
-        for code in LANGUAGE_CODES:
-            with translation.override(code):
-                labels[value][code] = str(label)
-    return labels
+    field = model._meta.get_field(name)
+    tables = {code: labels_in(field, code) for code in LANGUAGE_CODES}
+    return {
+        value: {code: tables[code][value] for code in LANGUAGE_CODES}
+        for value, _label in field.flatchoices
+    }
 
 
 def page_urls(obj, request):
