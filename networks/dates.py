@@ -6,7 +6,7 @@ Django's Catalan long format renders "5 març de 2026" and "1 agost de 2026"; Ca
 
 import datetime
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 CA_MONTHS = [
     "gener", "febrer", "març", "abril", "maig", "juny",
@@ -102,3 +102,15 @@ def format_date_range(start, end=None, precision="day", language=None):
 def event_dates(event, language=None):
     """An event's dates as the site writes them everywhere (pages, feeds, calendar)."""
     return format_date_range(event.start_date, event.end_date, event.date_precision, language)
+
+
+def years_label(start, end):
+    """A period of whole years, as a role in a network or a funding gives it: "2015–2019",
+    "2015" (one year), "since 2015", "until 2019"; None when neither year is known."""
+    if start and end:
+        return f"{start}–{end}" if start != end else str(start)
+    if start:
+        return gettext("since %(start)s") % {"start": start}
+    if end:
+        return gettext("until %(end)s") % {"end": end}
+    return None

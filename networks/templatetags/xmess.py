@@ -6,12 +6,13 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from networks import extensions
 from networks.dates import event_dates as _event_dates
-from networks.dates import format_date
+from networks.dates import format_date, years_label
 from networks.places import place_label, place_parts
 
 register = template.Library()
@@ -27,6 +28,38 @@ def long_date(value, precision="day"):
 def event_dates(event):
     """{{ event|event_dates }}: '22–23 d'octubre de 2015', the one date-range format."""
     return _event_dates(event)
+
+
+@register.simple_tag
+def years(start, end):
+    """{% years start end %}: a period of whole years, or that its dates are not known.
+    Written here, not by a template included once per row: a network's page writes one
+    for each role of 50 members."""
+    label = years_label(start, end)
+    if label is None:
+        return format_html('<span class="muted">{}</span>', translation.gettext("dates not known"))
+    return label
+
+
+@register.simple_tag
+def member_roles(memberships):
+    """{% member_roles roles %}: a member's roles in a network, each with its years and
+    note, as the rows of a network's and a municipality's members list them."""
+    return format_html(
+        '<ul class="role-list">{}</ul>',
+        format_html_join(
+            "",
+            "<li>{}: {}{}</li>",
+            (
+                (
+                    capfirst(m.get_role_display()),
+                    years(m.start_year, m.end_year),
+                    format_html(' <span class="muted">({})</span>', m.note) if m.note else "",
+                )
+                for m in memberships
+            ),
+        ),
+    )
 
 
 @register.filter
