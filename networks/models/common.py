@@ -34,7 +34,7 @@ class ChoiceLabels:
     field's labels, translated once per language and process.
 
     Django's own builds a dict of all the field's choices on every call, and hashing each
-    lazy label translates it: a network's card (kind and scope) translated 13 labels, 48
+    lazy label translates it: a network's card (kind and scope) translated 11 labels, 48
     cards a page. The labels are the code's, translated by catalogues fixed for the life of
     the process, so the table never goes stale. A value outside the choices is given back
     as it is, as Django's does."""
