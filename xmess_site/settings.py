@@ -129,6 +129,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A search ranks the first matches a scan meets (networks/search.py), and PostgreSQL's
+    # synchronized scans start a table scan where the last one stopped: the same search
+    # showed other results at each reload. Off, a scan starts at the table's beginning.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c synchronize_seqscans=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication --------------------------------------------------------------------------
