@@ -163,7 +163,9 @@ def _ranked(queryset, vector, ts_query):
 
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     # No order for the candidates: PostgreSQL stops reading (the GIN index's bitmap, or the
-    # table) as soon as it has enough, instead of visiting every match to sort them.
+    # table) as soon as it has enough, instead of visiting every match to sort them. A table
+    # scan starts at the table's beginning (synchronize_seqscans is off: settings.py), so
+    # the same search ranks the same matches each time.
     candidates = (
         queryset.annotate(search_document=vector)
         .filter(search_document=ts_query)
