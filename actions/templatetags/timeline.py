@@ -2,8 +2,8 @@
 
 They are the innermost loops of the plans' pages: a timeline page writes a cell for every
 year of each of its 50 actions (200 cells), Barcelona's page a line for every year of each
-of its 40 actions. Written by the template language they cost about 0.1 ms a cell, half of
-the timeline's template; the markup is the same as the templates wrote.
+of its 40 actions (73). Written by the template language, the biggest plan's timeline took
+64 ms of CPU, and 57 ms written here; the markup is the same as the templates wrote.
 """
 
 from django import template

