@@ -194,6 +194,7 @@ class ListExport:
     def represent(self, objects, request):
         # Ids of linked rows (LinkedIdsField), read per chunk as the API reads them.
         api.attach_linked_ids(objects, self.serializer_class)
+        api.attach_page_urls(objects, self.serializer_class, request)
         return self.serializer_class(objects, many=True, context={"request": request}).data
 
 

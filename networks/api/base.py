@@ -50,11 +50,12 @@ class ReadOnlyViewSet(CrossOriginGetMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "head"]
 
     # The serializer's many-to-many fields given as lists of ids (LinkedIdsField) are read
-    # for the rows it will show.
+    # for the rows it will show, and their pages' URLs worked out for all of them at once.
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None:
             api.attach_linked_ids(page, self.get_serializer_class())
+            api.attach_page_urls(page, self.get_serializer_class(), self.request)
         return page
 
     def get_object(self):
