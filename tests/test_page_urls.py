@@ -59,7 +59,9 @@ def test_the_urls_attached_to_rows_are_the_ones_worked_out_row_by_row(seeded):
         assert OrganisationSerializer(row, context={"request": request}).data["url"] == data["url"]
 
 
-@pytest.mark.parametrize("path", ["/ca/xarxes/x/", "relative/x/", "//elsewhere/x/", "/a/../b/"])
+@pytest.mark.parametrize(
+    "path", ["/ca/xarxes/x/", "/ca/pla/ç à/", "relative/x/", "//elsewhere/x/", "/a/../b/"]
+)
 def test_a_path_is_made_absolute_as_django_makes_it(path):
     request = RequestFactory().get("/api/v1/networks/", HTTP_HOST="testserver")
     root = request.build_absolute_uri("/")[:-1]

@@ -5,6 +5,7 @@ import functools
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.encoding import iri_to_uri
 from django.utils.text import capfirst
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -136,13 +137,13 @@ def attach_page_urls(rows, serializer_class, request):
 
 
 def _absolute(request, root, path):
-    """``request.build_absolute_uri(path)``, without parsing it again for a path as the
-    URLconf reverses them (already quoted, from the site's root)."""
+    """``request.build_absolute_uri(path)``, without splitting the URL again for a path from
+    the site's root: its scheme and host are ``root``, read once a page."""
     if request is None:
         return path
     plain = path.startswith("/") and not path.startswith("//")
     if plain and "/./" not in path and "/../" not in path:
-        return root + path
+        return root + iri_to_uri(path)
     return request.build_absolute_uri(path)
 
 
