@@ -11,8 +11,6 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 
-from ..timeline import STATUS_SYMBOLS
-
 register = template.Library()
 
 CELL = (
@@ -39,7 +37,7 @@ def timeline_cells(cells, status_filtered=False):
                     CELL,
                     scheduled.status,
                     cell.year,
-                    STATUS_SYMBOLS[scheduled.status],
+                    cell.symbol,
                     scheduled.get_status_display(),
                 )
             )

@@ -58,17 +58,18 @@ class LinkedIdsField(serializers.ListField):
 
 
 @functools.cache
-def linked_id_fields(serializer_class):
-    """The names of the serializer's ``LinkedIdsField``s."""
+def field_names(serializer_class, field_class):
+    """The names of the serializer's fields of ``field_class`` (``LinkedIdsField``,
+    ``PageURLField``): what the rows of a page need read or worked out for them."""
     fields = serializer_class().fields.items()
-    return tuple(name for name, field in fields if isinstance(field, LinkedIdsField))
+    return tuple(name for name, field in fields if isinstance(field, field_class))
 
 
 def attach_linked_ids(rows, serializer_class):
     """Set ``row.linked_ids[name]`` for each ``LinkedIdsField`` of the serializer: one query
     per field, its link table joined to the linked rows for their order."""
     rows = list(rows)
-    names = linked_id_fields(serializer_class)
+    names = field_names(serializer_class, LinkedIdsField)
     if not rows or not names:
         return
     meta = rows[0]._meta
@@ -111,28 +112,27 @@ def choice_labels(model, name):
 
 def page_urls(obj, request):
     """The absolute URL of the object's page in each language."""
-    urls = {}
-    for code in LANGUAGE_CODES:
-        with translation.override(code):
-            path = obj.get_absolute_url()
-        urls[code] = request.build_absolute_uri(path) if request else path
-    return urls
+    return page_url_maps([obj], request)[0]
 
 
-def attach_page_urls(rows, serializer_class, request):
-    """Set ``row.page_url_map`` (what ``page_urls`` gives) for the rows a serializer with a
-    ``PageURLField`` will write: each language activated once for all the rows, not once
-    per row, and the site's address read once (100 actions: 16 ms -> 9 ms)."""
-    if not rows or not page_url_fields(serializer_class):
-        return
+def page_url_maps(rows, request):
+    """``page_urls`` of each row: each language activated once for all of them, and the
+    site's scheme and host read once (100 actions: 16 ms row by row, 9 ms this way)."""
     maps = [{} for _row in rows]
     root = request.build_absolute_uri("/")[:-1] if request else ""
     for code in LANGUAGE_CODES:
         with translation.override(code):
             for row, urls in zip(rows, maps, strict=True):
-                path = row.get_absolute_url()
-                urls[code] = _absolute(request, root, path)
-    for row, urls in zip(rows, maps, strict=True):
+                urls[code] = _absolute(request, root, row.get_absolute_url())
+    return maps
+
+
+def attach_page_urls(rows, serializer_class, request):
+    """Set ``row.page_url_map`` (``page_urls``) on the rows of a page a serializer with a
+    ``PageURLField`` will write, worked out together (``page_url_maps``)."""
+    if not rows or not field_names(serializer_class, PageURLField):
+        return
+    for row, urls in zip(rows, page_url_maps(rows, request), strict=True):
         row.page_url_map = urls
 
 
@@ -145,13 +145,6 @@ def _absolute(request, root, path):
     if plain and "/./" not in path and "/../" not in path:
         return root + iri_to_uri(path)
     return request.build_absolute_uri(path)
-
-
-@functools.cache
-def page_url_fields(serializer_class):
-    """The names of the serializer's ``PageURLField``s."""
-    fields = serializer_class().fields.items()
-    return tuple(name for name, field in fields if isinstance(field, PageURLField))
 
 
 @extend_schema_field(URL_SCHEMA)
