@@ -51,12 +51,12 @@ def test_a_download_links_each_row_to_its_page_as_the_api_does(seeded, client):
 def test_the_urls_attached_to_rows_are_the_ones_worked_out_row_by_row(seeded):
     request = RequestFactory().get("/api/v1/organisations/", HTTP_HOST="testserver")
     rows = list(Organisation.objects.order_by("pk")[:5])
+    one_by_one = [OrganisationSerializer(row, context={"request": request}).data for row in rows]
     attach_page_urls(rows, OrganisationSerializer, request)
-    for row in rows:
-        data = OrganisationSerializer(row, context={"request": request}).data
-        assert row.page_url_map == data["url"]
-        del row.page_url_map  # worked out by the field itself
-        assert OrganisationSerializer(row, context={"request": request}).data["url"] == data["url"]
+    assert [row.page_url_map for row in rows] == [data["url"] for data in one_by_one]
+    assert len({data["url"]["en"] for data in one_by_one}) == len(rows)
+    attached = OrganisationSerializer(rows, many=True, context={"request": request}).data
+    assert attached == one_by_one
 
 
 @pytest.mark.parametrize(
