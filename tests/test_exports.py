@@ -204,7 +204,8 @@ def test_an_export_is_kept_for_the_next_download_until_a_status_changes(
     with django_assert_max_num_queries(2):
         assert read_csv(client.get(csv_url)) == first
     read_json(client.get(url_for(seed_plan, "timeline_json", "en")))
-    assert len(list(tmp_path.iterdir())) == 2  # each format its own file
+    # Each format its own file, each with its gzip.
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv", ".gz", ".gz", ".json"]
     scheduled = ScheduledYear.objects.filter(action__line__plan=seed_plan).order_by("pk").first()
     scheduled.status = ScheduledYear.Status.NOT_DONE
     scheduled.save()

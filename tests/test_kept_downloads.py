@@ -5,6 +5,9 @@ them, so that a second request arrives while the first is writing. The views tha
 (the lists' and the timelines' downloads) are tested in test_open_data and test_exports.
 """
 
+import errno
+import gzip
+import os
 import threading
 
 import pytest
@@ -24,13 +27,14 @@ AHEAD = 400
 class Export:
     """The rows of a download; counts how many times it is written."""
 
-    def __init__(self, fail_after=None):
+    def __init__(self, fail_after=None, rows=ROWS):
         self.started = 0
         self.fail_after = fail_after
+        self.rows = rows
 
     def stream(self):
         self.started += 1
-        for number, row in enumerate(ROWS):
+        for number, row in enumerate(self.rows):
             if number == self.fail_after:
                 raise ConnectionError("the database went away")
             yield row
@@ -42,9 +46,17 @@ def folder(settings, tmp_path):
     return tmp_path
 
 
-def ask(export):
-    request = RequestFactory().get("/en/organisations/download.csv?kind=cooperative")
+def ask(export, **headers):
+    request = RequestFactory().get("/en/organisations/download.csv?kind=cooperative", **headers)
     return kept_downloads.response(request, "en", "csv", export.stream, "text/csv")
+
+
+def kept(folder):
+    """The download kept in ``folder`` and its gzip, inflated; nothing else is left there
+    (no part, no lock)."""
+    plain, packed = sorted(folder.iterdir())
+    assert packed.name == plain.name + ".gz"
+    return plain.read_bytes(), gzip.decompress(packed.read_bytes())
 
 
 def begin(export):
@@ -84,8 +96,7 @@ def test_a_download_asked_for_while_it_is_written_is_followed_not_written_again(
     assert body == WHOLE
     assert followed == {"body": WHOLE}
     assert export.started == 1  # the database was asked once
-    (kept,) = folder.iterdir()  # the file, no part nor lock left
-    assert kept.read_bytes() == WHOLE
+    assert kept(folder) == (WHOLE, WHOLE)
     # The next request gets the file itself.
     assert b"".join(ask(export).streaming_content) == WHOLE
     assert export.started == 1
@@ -101,7 +112,7 @@ def test_those_following_get_the_whole_download_when_its_first_visitor_leaves(fo
     first.close()  # the first visitor went away: the writer finishes the file all the same
     follower.join(10)
     assert followed == {"body": WHOLE}
-    assert [path.read_bytes() for path in folder.iterdir()] == [WHOLE]
+    assert kept(folder) == (WHOLE, WHOLE)
     assert export.started == 1
 
 
@@ -132,5 +143,75 @@ def test_a_part_left_by_a_writer_that_died_is_written_again_not_followed(folder)
     export = Export()
     assert b"".join(ask(export).streaming_content) == WHOLE
     assert export.started == 1
-    assert [p.name for p in folder.iterdir()] == [path.name]
-    assert path.read_bytes() == WHOLE
+    assert sorted(p.name for p in folder.iterdir()) == [path.name, path.name + ".gz"]
+    assert kept(folder) == (WHOLE, WHOLE)
+
+
+def test_a_kept_download_goes_as_its_gzip_to_a_client_that_accepts_gzip(folder):
+    export = Export()
+    # The first request streams the download as it is written: not compressed.
+    first = ask(export, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Content-Encoding" not in first
+    assert b"".join(first.streaming_content) == WHOLE
+    packed = ask(export, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip"
+    body = b"".join(packed.streaming_content)
+    assert int(packed["Content-Length"]) == len(body) < len(WHOLE) / 5
+    assert gzip.decompress(body) == WHOLE
+    # A client that does not take gzip, or refuses it, gets the download itself.
+    for refusing in ({}, {"HTTP_ACCEPT_ENCODING": "gzip;q=0, identity"}):
+        plain = ask(export, **refusing)
+        assert "Content-Encoding" not in plain
+        assert b"".join(plain.streaming_content) == WHOLE
+    assert export.started == 1
+    # A cache in between keeps the two apart.
+    for response in (first, packed, plain):
+        assert response["Vary"] == "Accept-Encoding"
+
+
+class FillingDisk:
+    """A file on a disk that fills up once ``room`` bytes are written to it."""
+
+    def __init__(self, file, room):
+        self.file, self.room = file, room
+
+    def write(self, data):
+        self.room -= len(data)
+        if self.room < 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return self.file.write(data)
+
+    def close(self):
+        self.file.close()
+
+
+@pytest.mark.parametrize("failing", ["gzip", "download"])
+def test_a_disk_that_fills_up_costs_the_kept_copies_never_the_download(
+    folder, monkeypatch, failing
+):
+    """When the gzip does not fit, the download is still kept (its gzip is not); when the
+    download itself does not fit, neither is kept. The visitor gets it whole either way."""
+    make_copy = kept_downloads._Copy.__init__
+
+    def on_a_filling_disk(copy, path, packed=False):
+        make_copy(copy, path, packed)
+        if packed == (failing == "gzip"):
+            copy.file = FillingDisk(copy.file, room=1_000)
+
+    monkeypatch.setattr(kept_downloads._Copy, "__init__", on_a_filling_disk)
+    # Rows that compress little, so that the gzip is written as the rows come, not only as
+    # it is closed.
+    rows = [f"row {n:05d}," + os.urandom(100).hex() + "\n" for n in range(2000)]
+    whole = "".join(rows).encode()
+    export = Export(rows=rows)
+    assert b"".join(ask(export).streaming_content) == whole
+    if failing == "gzip":
+        (plain,) = folder.iterdir()
+        assert plain.suffix == ".csv" and plain.read_bytes() == whole
+        # Then a client that accepts gzip gets the download itself, from the kept file.
+        again = ask(export, HTTP_ACCEPT_ENCODING="gzip")
+        assert "Content-Encoding" not in again
+        assert b"".join(again.streaming_content) == whole
+        assert export.started == 1
+    else:
+        assert not list(folder.iterdir())

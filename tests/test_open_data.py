@@ -5,6 +5,7 @@ downloads and on the API; a filtered download holds exactly the filtered rows.
 """
 
 import csv
+import gzip
 import html
 import io
 import json
@@ -350,6 +351,13 @@ def test_a_download_is_kept_for_the_next_visitor_until_the_content_changes(
     assert again == first
     assert second["Content-Disposition"] == 'attachment; filename="organisations.csv"'
     assert second["Access-Control-Allow-Origin"] == "*"
+    # A browser that accepts gzip gets the kept gzip, with the same headers.
+    with django_assert_num_queries(0):
+        packed = client.get(csv_url, headers={"accept-encoding": "gzip, deflate, br"})
+        assert gzip.decompress(b"".join(packed.streaming_content)) == first
+    assert packed["Content-Encoding"] == "gzip"
+    assert packed["Content-Disposition"] == second["Content-Disposition"]
+    assert packed["Vary"] == second["Vary"] == "Accept-Encoding"
     # Each language, format and filter is its own file.
     catalan = b"".join(
         client.get(url("networks:organisation_export", "ca", "csv")).streaming_content
@@ -361,7 +369,8 @@ def test_a_download_is_kept_for_the_next_visitor_until_the_content_changes(
     )
     fresh = b"".join(client.get(csv_url).streaming_content).decode("utf-8-sig")
     assert "Just added cooperative" in fresh
-    assert len(list(tmp_path.glob("*"))) == 1
+    (kept,) = tmp_path.glob("*.csv")  # the new download and its gzip, nothing older
+    assert sorted(p.name for p in tmp_path.iterdir()) == [kept.name, kept.name + ".gz"]
 
 
 def test_a_download_its_visitor_leaves_is_still_kept_whole(seeded, client, settings, tmp_path):
@@ -380,10 +389,12 @@ def test_a_download_its_visitor_leaves_is_still_kept_whole(seeded, client, setti
         response.close()
     finally:
         request_finished.connect(close_old_connections)
-    (kept,) = tmp_path.iterdir()  # the file, no part nor lock left
-    assert kept.suffix == ".json"
+    # The file and its gzip, no part nor lock left.
+    kept, packed = sorted(tmp_path.iterdir())
+    assert kept.suffix == ".json" and packed.name == kept.name + ".gz"
     data = json.loads(kept.read_bytes())
     assert sorted(row["id"] for row in data["results"]) == every_id
+    assert gzip.decompress(packed.read_bytes()) == kept.read_bytes()
 
 
 def test_csv_and_json_give_an_events_organisers_and_networks_as_their_ids(seeded, client):
