@@ -394,6 +394,9 @@ def main():
     parser.add_argument("--budget", type=float, default=8, help="seconds per one-client series")
     parser.add_argument("--wrk-max-seconds", type=float, default=1.0)
     parser.add_argument(
+        "--one-client", action="store_true", help="only the one-client table (no wrk runs)"
+    )
+    parser.add_argument(
         "--only", help="only pages whose label contains this (or one of these, comma-separated)"
     )
     args = parser.parse_args()
@@ -445,7 +448,8 @@ def main():
                     )
                 results.append(row)
 
-            load_phase(port, results, static_path, args, script.name)
+            if not args.one_client:
+                load_phase(port, results, static_path, args, script.name)
         finally:
             server.terminate()
             server.wait(timeout=30)
