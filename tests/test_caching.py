@@ -283,6 +283,29 @@ def test_the_filter_choices_are_read_once_per_change(client, seeded):
         assert names[lang] in page and names[other] not in page
 
 
+def test_the_api_page_keys_are_sorted_once_per_change(client, seeded):
+    """Actions are ordered by their plan and line: a page's keys are sorted once per content
+    version, and a new plan that sorts first shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_action, make_line, make_plan
+
+    url = "/api/v1/actions/?page_size=5"
+    client.cookies["sessionid"] = "any-session"  # rendered each time, no page cache
+    before = [row["id"] for row in client.get(url).json()["results"]]
+    with CaptureQueriesContext(connection) as queries:
+        assert [row["id"] for row in client.get(url).json()["results"]] == before
+    keys_only = 'SELECT "actions_action"."id" AS "pk" FROM'
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(keys_only)]
+    newest = make_action(make_line(make_plan("Pla del futur", start_year=2099, end_year=2100)))
+    after = [row["id"] for row in client.get(url).json()["results"]]
+    assert after == [newest.pk, *before[:4]]
+    # A filter that matches nothing has an empty first page, no keys to sort or keep.
+    empty = client.get(f"/api/v1/actions/?plan={newest.line.plan_id + 1000}")
+    assert empty.status_code == 200 and empty.json()["results"] == []
+
+
 def test_a_deletion_and_a_recovery_in_the_admin_show_at_once(client, seeded):
     theme = Theme.objects.create(
         name_ca="Tema recuperable",

@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -53,9 +54,21 @@ class DeferredJoinPaginator(RankedPageMixin, Paginator):
             top = self.count
         if bottom < DEFER_FROM and not sorted_across_tables(self.object_list):
             return self._get_page(list(self.object_list[bottom:top]), number, self)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = self.page_keys(bottom, top)
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+    def page_keys(self, bottom, top):
+        """The keys of the rows from ``bottom`` to ``top``, kept per content version like the
+        total, keyed by their query's SQL: sorting every one of 10,000 actions by their plan
+        and line for the 100 of a page took 9 ms of each request for it."""
+        keys = self.object_list.values_list("pk", flat=True)[bottom:top]
+        try:
+            sql, params = keys.query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (an empty list of ids)
+            return []
+        digest = hashlib.sha256(repr((keys.db, sql, params)).encode()).hexdigest()
+        return cached_by_version(f"api-keys:{digest}", lambda: list(keys))
 
 
 class Pagination(pagination.PageNumberPagination):
