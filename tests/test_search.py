@@ -25,7 +25,7 @@ def organisation(name_ca, name_en=None, description_ca="", description_en=""):
 
 
 def names(queryset):
-    return [obj.name_ca for obj in queryset]
+    return [getattr(obj, "name_ca", None) or obj.title_ca for obj in queryset]
 
 
 def created(query):
@@ -165,3 +165,91 @@ def test_postgresql_websearch_syntax(seeded):
     with_minus = Network.objects.search("compra -grup")
     assert all("Grup" not in n.name_ca for n in with_minus)
     assert Network.objects.search("rural or repair").count() >= 1
+
+
+def pages(rows, size):
+    """The names on each page of ``rows`` as a list shows them, one request a page, and
+    the total the first page gives."""
+    from networks.pagination import BoundedPaginator
+
+    found, total, number = [], None, 1
+    while True:
+        paginator = BoundedPaginator(rows, size)
+        page = paginator.get_page(number)
+        if page.number < number:  # past the end: the last page again
+            return found, total
+        found.append(names(page))
+        total = paginator.count if total is None else total
+        number += 1
+
+
+def test_a_searched_list_pages_as_the_whole_ranking():
+    """A list's page of a search and its total are read from the candidates' own scan on
+    PostgreSQL (search.Ranking): the same rows, in the same order, as the whole ranking,
+    ties broken by Catalan name."""
+    for name in ["Zeta", "Àger", "Abrera", "Bràfim", "Agramunt", "Bàscara", "Cervera"]:
+        organisation(f"{name} cooperativa", description_ca="Una cooperativa de consum.")
+        organisation(f"{name} associació", description_ca="Treballa amb cada cooperativa.")
+    rows = Organisation.objects.filter(slug_en__endswith="-test-en").search("cooperativa")
+    everything = names(rows)
+    assert len(everything) == 14
+    # Name matches first; among equal ranks, Catalan order (Àger between Abrera and Agramunt).
+    assert everything[:4] == [
+        "Abrera cooperativa",
+        "Àger cooperativa",
+        "Agramunt cooperativa",
+        "Bàscara cooperativa",
+    ]
+    for size in (1, 5, 14):
+        found, total = pages(rows, size)
+        assert total == 14 and len(found) == -(-14 // size)
+        assert [name for page in found for name in page] == everything
+    # A search filtered again afterwards keeps to that filter.
+    consumers = rows.filter(description_ca__contains="consum")
+    assert pages(consumers, 20) == ([everything[:7]], 7)
+
+
+def test_a_searched_list_of_actions_follows_their_plans_order():
+    """Actions are ordered by their plan (newest first, then name), line and position: a
+    searched list keeps that order among equal ranks."""
+    from actions.models import Action
+    from networks.search import search
+    from tests.factories import make_action, make_line, make_plan
+
+    plans = []
+    for start, plan_name in [(2019, "Pla B"), (2024, "Pla A"), (2024, "Pla C")]:
+        plan = make_plan(plan_name, start_year=start, end_year=start + 3)
+        plans.append(plan)
+        for number in (2, 1):
+            line = make_line(plan, number=number)
+            for position in (3, 1, 2):
+                title = f"Mercat social {plan_name} {number}.{position}"
+                make_action(line, position, title=title, description_ca="Mercat social.")
+    # Among the actions made here (the seed may be loaded in the same database).
+    actions = Action.objects.filter(line__plan__in=plans).select_related("line__plan")
+    rows = search(actions, "mercat", {"A": ["title"], "B": ["description"]})
+    everything = [action.title_ca for action in rows]
+    assert len(everything) == 18
+    assert everything[0] == "Mercat social Pla A 1.1"
+    assert everything[-1] == "Mercat social Pla B 2.3"
+    found, total = pages(rows, 7)
+    assert [title for page in found for title in page] == everything and total == 18
+
+
+def test_a_searched_list_pages_through_every_match_once(client):
+    """The keys of a searched list's page and its total come from one query on PostgreSQL:
+    every match shows on exactly one page, in rank order, and the total counts them."""
+    for number in range(30):
+        organisation(f"Entitat {number:02d}", description_ca="Una entitat de prova.")
+    client.cookies["sessionid"] = "rendered-each-time"  # not served from the page cache
+    seen, count = [], None
+    for page in (1, 2):
+        data = client.get(f"/api/v1/organisations/?q=entitat&page_size=20&page={page}").json()
+        seen += [row["name"]["ca"] for row in data["results"]]
+        count = data["count"]
+    created = sorted(f"Entitat {number:02d}" for number in range(30))
+    assert [name for name in seen if name in created] == created
+    assert count == len(seen) >= 30
+    # A filter that can match nothing, searched: an empty list, not an error.
+    nowhere = client.get("/en/organisations/?q=entitat&municipality=nowhere-at-all")
+    assert nowhere.status_code == 200
