@@ -179,7 +179,9 @@ def _ranked(queryset, vector, ts_query):
     # table) as soon as it has enough, instead of visiting every match to sort them. A table
     # scan starts at the table's beginning (synchronize_seqscans is off: settings.py), so
     # the same search ranks the same matches each time.
-    matches = queryset.annotate(search_document=vector).filter(search_document=ts_query)
+    from django.contrib.postgres.search import SearchVectorExact
+
+    matches = queryset.filter(SearchVectorExact(vector, ts_query))
     candidates = matches.order_by().values("pk")[: MAX_RANKED + 1]  # one more: "more than"
     candidates.query.search_candidates = True  # what Ranking.of() recognises
     # The candidates passed the queryset's filters already; keep only what it loads.
