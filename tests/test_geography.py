@@ -190,6 +190,29 @@ def test_xmess_members_in_the_valles_occidental_with_their_years(client, seeded)
     assert "/en/municipalities/barcelona/" not in results
 
 
+def test_a_members_years_read_as_on_every_other_page(client, seeded):
+    """The municipalities list gives a member's years as the network, organisation and
+    funder pages do ("2015–2019", "since 2015", "until 2019"), nothing when unknown."""
+    network = make_network("Xarxa dels anys", "Network of years", slug_ca="xarxa-anys")
+    towns = Municipality.objects.order_by("pk")[:4]
+    spans = [(2015, 2019), (2016, None), (None, 2018), (None, None)]
+    for town, (start, end) in zip(towns, spans, strict=True):
+        make_membership(network, town, role="member", start_year=start, end_year=end)
+    body = client.get(f"/en/municipalities/?network={network.slug_ca}").content.decode()
+    results = body[body.index("</figure>") :]
+
+    def years(town):
+        row = re.search(rf">{re.escape(town.name)}</a>([^<]*<span[^>]*>[^<]*)", results)
+        return row.group(1).split(">", 1)[1] if row else None
+
+    assert [years(town) for town in towns] == [
+        "(member 2015–2019)",
+        "(member since 2016)",
+        "(member until 2018)",
+        "(member)",
+    ]
+
+
 @pytest.mark.parametrize(
     "url, model, path",
     [
