@@ -94,9 +94,11 @@ benchmark-api: messages
 SCALE ?= 100000
 LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xmess_bench
 LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/4
+# More options for tests/loadtest.py, e.g. LOADTEST_ARGS="--one-client" or "--only search".
+LOADTEST_ARGS ?=
 loadtest: messages system-packages
 	DATABASE_URL=$(LOADTEST_DATABASE_URL) REDIS_URL=$(LOADTEST_REDIS_URL) \
-	  $(BIN)/python -m tests.loadtest --scale $(SCALE)
+	  $(BIN)/python -m tests.loadtest --scale $(SCALE) $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules
