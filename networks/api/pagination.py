@@ -22,6 +22,18 @@ def sorted_across_tables(queryset):
     return any("__" in field for field in queryset.query.order_by if isinstance(field, str))
 
 
+def kept_by_sql(kind, queryset, compute):
+    """``compute()``, kept per content version under the SQL of ``queryset`` (each filter,
+    order and language its own). A queryset that can match nothing (an empty slice, an
+    empty list of ids) has no SQL: computed, it asks the database nothing."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return compute()
+    digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
+    return cached_by_version(f"{kind}:{digest}", compute)
+
+
 class DeferredJoinPaginator(RankedPageMixin, Paginator):
     """Reads a deep page in two queries: its ids, then those rows with their relations.
 
@@ -40,9 +52,8 @@ class DeferredJoinPaginator(RankedPageMixin, Paginator):
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return super().count
-        sql, params = rows.order_by().values("pk").query.sql_with_params()
-        digest = hashlib.sha256(repr((rows.db, sql, params)).encode()).hexdigest()
-        return cached_by_version(f"api-count:{digest}", lambda: Paginator.count.func(self))
+        counted = rows.order_by().values("pk")
+        return kept_by_sql("api-count", counted, lambda: Paginator.count.func(self))
 
     def page(self, number):
         if (ranked := self.ranked_page(number)) is not None:
@@ -63,12 +74,7 @@ class DeferredJoinPaginator(RankedPageMixin, Paginator):
         total, keyed by their query's SQL: sorting every one of 10,000 actions by their plan
         and line for the 100 of a page took 9 ms of each request for it."""
         keys = self.object_list.values_list("pk", flat=True)[bottom:top]
-        try:
-            sql, params = keys.query.sql_with_params()
-        except EmptyResultSet:  # a filter that can match nothing (an empty list of ids)
-            return []
-        digest = hashlib.sha256(repr((keys.db, sql, params)).encode()).hexdigest()
-        return cached_by_version(f"api-keys:{digest}", lambda: list(keys))
+        return kept_by_sql("api-keys", keys, lambda: list(keys))
 
 
 class Pagination(pagination.PageNumberPagination):
