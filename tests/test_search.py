@@ -25,7 +25,7 @@ def organisation(name_ca, name_en=None, description_ca="", description_en=""):
 
 
 def names(queryset):
-    return [getattr(obj, "name_ca", None) or obj.title_ca for obj in queryset]
+    return [obj.name_ca for obj in queryset]
 
 
 def created(query):
@@ -167,9 +167,13 @@ def test_postgresql_websearch_syntax(seeded):
     assert Network.objects.search("rural or repair").count() >= 1
 
 
-def pages(rows, size):
-    """The names on each page of ``rows`` as a list shows them, one request a page, and
-    the total the first page gives."""
+def titles(queryset):
+    return [obj.title_ca for obj in queryset]
+
+
+def pages(rows, size, label=names):
+    """The names (or ``label``) on each page of ``rows`` as a list shows them, one request
+    a page, and the total the first page gives."""
     from networks.pagination import BoundedPaginator
 
     found, total, number = [], None, 1
@@ -178,7 +182,7 @@ def pages(rows, size):
         page = paginator.get_page(number)
         if page.number < number:  # past the end: the last page again
             return found, total
-        found.append(names(page))
+        found.append(label(page))
         total = paginator.count if total is None else total
         number += 1
 
@@ -228,11 +232,11 @@ def test_a_searched_list_of_actions_follows_their_plans_order():
     # Among the actions made here (the seed may be loaded in the same database).
     actions = Action.objects.filter(line__plan__in=plans).select_related("line__plan")
     rows = search(actions, "mercat", {"A": ["title"], "B": ["description"]})
-    everything = [action.title_ca for action in rows]
+    everything = titles(rows)
     assert len(everything) == 18
     assert everything[0] == "Mercat social Pla A 1.1"
     assert everything[-1] == "Mercat social Pla B 2.3"
-    found, total = pages(rows, 7)
+    found, total = pages(rows, 7, label=titles)
     assert [title for page in found for title in page] == everything and total == 18
 
 
