@@ -14,7 +14,8 @@ from django.db import connection
 from django.db.models import Count, IntegerField, QuerySet, Subquery, Window
 from django.utils.functional import cached_property
 
-from .search import RANK, Ranking, with_keys
+from .ranking import Ranking, with_keys
+from .search import RANK
 
 # The most rows a list counts and lets a visitor page through.
 MAX_BROWSABLE = 10_000
@@ -40,7 +41,7 @@ class RankedPageMixin:
     query of their own found the matches again (10 of the 45 ms of a filtered organisations
     list at 100,000 organisations). On PostgreSQL the keys of the page and the total come
     from the scan that finds the matches, and a second query reads the page's rows alone
-    (``search.Ranking``); elsewhere the page's rows carry the total. Anything else, and a
+    (``ranking.Ranking``); elsewhere the page's rows carry the total. Anything else, and a
     page past the end, is counted as usual.
     """
 
@@ -59,7 +60,7 @@ class RankedPageMixin:
             return None
         if (ranking := Ranking.of(rows)) is not None:
             # PostgreSQL: the page's keys and the total from the candidates' own scan, then
-            # those rows alone (search.Ranking).
+            # those rows alone (networks/ranking.py).
             keys, total = ranking.keys_and_total(rows.db, bottom, self.per_page + self.orphans)
             if total is None:
                 return None

@@ -29,23 +29,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.db.models import (
-    Case,
-    F,
-    Func,
-    IntegerField,
-    OrderBy,
-    Q,
-    TextField,
-    Value,
-    When,
-)
+from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat
-from django.db.models.lookups import In
-from django.db.models.sql.where import WhereNode
 
 CONFIGS = {"ca": "xmess_ca", "en": "xmess_en"}
 # Names that are the same in both languages (place names) are matched word by word, by
@@ -172,25 +159,23 @@ class StoredVector(Func):
 
 def _ranked(queryset, vector, ts_query):
     """Rank at most MAX_RANKED matches, taken in the queryset's (indexed) order."""
-    from django.contrib.postgres.search import SearchRank
+    from django.contrib.postgres.search import SearchRank, SearchVectorExact
 
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     # No order for the candidates: PostgreSQL stops reading (the GIN index's bitmap, or the
     # table) as soon as it has enough, instead of visiting every match to sort them. A table
     # scan starts at the table's beginning (synchronize_seqscans is off: settings.py), so
     # the same search ranks the same matches each time.
-    from django.contrib.postgres.search import SearchVectorExact
-
     matches = queryset.filter(SearchVectorExact(vector, ts_query))
     candidates = matches.order_by().values("pk")[: MAX_RANKED + 1]  # one more: "more than"
-    candidates.query.search_candidates = True  # what Ranking.of() recognises
+    candidates.query.search_candidates = True  # what ranking.Ranking.of() recognises
     # The candidates passed the queryset's filters already; keep only what it loads.
     ranked = queryset.model._default_manager.filter(pk__in=candidates)
     ranked.query.select_related = queryset.query.select_related
     ranked = ranked.prefetch_related(*queryset._prefetch_related_lookups)
     rank = SearchRank(vector, ts_query)
     ranked = ranked.annotate(**{RANK: rank}).order_by("-" + RANK, *ordering)
-    # What Ranking.of() builds a ranking from, when a page asks for one: the matches' query
+    # What a list's page builds its ranking from (networks/ranking.py): the matches' query
     # (a query, not a queryset, which pickling would evaluate), their rank and order, and
     # the ranked queryset's own order (to tell it was not changed since).
     ranked.query.search_ranking = (
@@ -200,157 +185,6 @@ def _ranked(queryset, vector, ts_query):
         tuple(ranked.query.order_by),
     )
     return ranked
-
-
-# --- A list's page of matches, ranked in the candidates' own scan (PostgreSQL) ----------
-# The ranked queryset above reads its candidates, then reads each of them again by key to
-# rank and sort them: 1,001 index look-ups and ranks of whole rows for the 24 of a list's
-# page. A Ranking ranks and sorts the candidates as their scan reads them, in a derived
-# table, with their total, and only the page's rows are read again, by key, in a second
-# query (networks/pagination.py). At 100,000 organisations, a list of the cooperatives of a
-# theme searched for "economia" spent 22 ms in PostgreSQL, now 17 (15 of them finding the
-# candidates), the same in the API.
-# (The search page's 8 rows of each of its 10 kinds gain nothing from it: building the
-# ranking's query for each kind cost as much Python as its SQL saved.)
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """The candidates of a search with their key, rank and order columns (``inner``, a
-    values() queryset of at most MAX_RANKED + 1 rows), and the ORDER BY over those columns
-    that gives the ranked queryset's order (rank, then its ordering, then the key)."""
-
-    inner: object
-    order: tuple  # (column, descending, nulls_first, nulls_last)
-
-    @classmethod
-    def build(cls, query, rank, ordering):
-        """The ranking of the matches of ``query`` by ``rank`` then ``ordering``, or None
-        when an ordering term is beyond what it carries (an expression reached through a
-        relation, a random order)."""
-        terms = _order_terms(query.model, ordering)
-        if terms is None:
-            return None
-        matches = query.model._default_manager.all()
-        matches.query = query.chain()
-        columns = {"search_key": F("pk"), RANK: rank}
-        order = [(RANK, True, False, False)]
-        for number, (expression, descending, nulls_first, nulls_last) in enumerate(terms):
-            column = f"search_order_{number}"
-            columns[column] = expression
-            order.append((column, descending, nulls_first, nulls_last))
-        order.append(("search_key", False, False, False))
-        inner = matches.order_by().annotate(**columns).values(*columns)[: MAX_RANKED + 1]
-        return cls(inner, tuple(order))
-
-    @classmethod
-    def of(cls, rows):
-        """The ranking of ``rows`` when they are a ranked search as ``search()`` returned
-        it on PostgreSQL, still filtered by its candidates alone and in its own order; else
-        None (any other rows, or rows filtered or ordered again since)."""
-        found = getattr(rows.query, "search_ranking", None)
-        if found is None or tuple(rows.query.order_by) != found[3]:
-            return None
-        where = rows.query.where
-        if where.negated or len(where.children) != 1:
-            return None
-        (lookup,) = where.children
-        if not isinstance(lookup, In) or not getattr(lookup.rhs, "search_candidates", False):
-            return None
-        return cls.build(*found[:3])
-
-    def order_sql(self, connection):
-        terms = []
-        for column, descending, nulls_first, nulls_last in self.order:
-            term = f"{connection.ops.quote_name(column)} {'DESC' if descending else 'ASC'}"
-            if nulls_first or nulls_last:
-                term += " NULLS FIRST" if nulls_first else " NULLS LAST"
-            terms.append(term)
-        return ", ".join(terms)
-
-    def keys_and_total(self, using, offset, size):
-        """The keys of the ``size`` best candidates from ``offset``, and how many
-        candidates there are (None when there is no row from ``offset``): one query."""
-        connection = connections[using]
-        try:
-            sql, params = self.inner.query.get_compiler(using).as_sql()
-        except EmptyResultSet:  # filters that can match nothing
-            return [], None
-        key = connection.ops.quote_name("search_key")
-        with connection.cursor() as cursor:
-            # Every name here is ours; the candidates' SQL was compiled by Django, its
-            # values passed as parameters.
-            cursor.execute(
-                f"SELECT {key}, COUNT(*) OVER () FROM ({sql}) AS ranked "  # noqa: S608
-                f"ORDER BY {self.order_sql(connection)} LIMIT %s OFFSET %s",
-                (*params, size, offset),
-            )
-            found = cursor.fetchall()
-        return [row[0] for row in found], found[0][1] if found else None
-
-
-def with_keys(rows, keys):
-    """``rows`` (a ranked search whose ``Ranking.of()`` is known) limited to ``keys`` in
-    place of its candidates: only those rows are read, ranked and sorted."""
-    limited = rows.all()
-    limited.query.where = WhereNode()
-    limited.query.search_ranking = None  # these rows are no longer all the candidates
-    return limited.filter(pk__in=keys)
-
-
-def _order_terms(model, ordering, prefix="", flip=False):
-    """(expression, descending, nulls_first, nulls_last) of each term of ``ordering``, a
-    relation's name expanded to its model's own ordering as Django's SQL compiler does;
-    None when a term cannot be carried as a column (an expression across a relation, "?")."""
-    terms = []
-    for item in ordering:
-        if isinstance(item, str):
-            descending = item.startswith("-")
-            name = item.lstrip("-")
-            if name == "?":
-                return None
-            field = _field(model, name)
-            related = getattr(field, "related_model", None) if field is not None else None
-            if (
-                field is not None
-                and field.is_relation
-                and related is not None
-                and related._meta.ordering
-                and name != field.attname
-            ):
-                inner = _order_terms(
-                    related, related._meta.ordering, f"{prefix}{name}__", flip != descending
-                )
-                if inner is None:
-                    return None
-                terms.extend(inner)
-                continue
-            terms.append((F(prefix + name), flip != descending, False, False))
-        elif prefix:
-            return None
-        else:
-            order = item if isinstance(item, OrderBy) else item.asc()
-            descending = flip != order.descending
-            nulls_first, nulls_last = order.nulls_first, order.nulls_last
-            if flip:
-                nulls_first, nulls_last = nulls_last, nulls_first
-            terms.append((order.expression, descending, bool(nulls_first), bool(nulls_last)))
-    return terms
-
-
-def _field(model, name):
-    """The field ``name`` (a path of relations joined by "__") names, or None."""
-    field = None
-    for part in name.split("__"):
-        if part == "pk":
-            field = model._meta.pk
-        else:
-            try:
-                field = model._meta.get_field(part)
-            except FieldDoesNotExist:
-                return None
-        model = getattr(field, "related_model", None) or model
-    return field
 
 
 def _search_postgresql(queryset, query, fields):

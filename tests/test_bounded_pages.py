@@ -277,7 +277,7 @@ def test_a_search_finds_its_page_and_its_total_in_one_query(client, big, monkeyp
     """A ranked search's page comes with its total (a window count over the matches): the
     same rows, total and pages as counting the matches in a query of their own, with the
     matches searched for once. (On PostgreSQL the page's rows are then read by key in a
-    query that searches nothing: search.Ranking.)"""
+    query that searches nothing: networks/ranking.py.)"""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

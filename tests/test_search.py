@@ -189,7 +189,7 @@ def pages(rows, size, label=names):
 
 def test_a_searched_list_pages_as_the_whole_ranking():
     """A list's page of a search and its total are read from the candidates' own scan on
-    PostgreSQL (search.Ranking): the same rows, in the same order, as the whole ranking,
+    PostgreSQL (ranking.Ranking): the same rows, in the same order, as the whole ranking,
     ties broken by Catalan name."""
     for name in ["Zeta", "Àger", "Abrera", "Bràfim", "Agramunt", "Bàscara", "Cervera"]:
         organisation(f"{name} cooperativa", description_ca="Una cooperativa de consum.")
