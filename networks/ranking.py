@@ -59,7 +59,10 @@ class Ranking:
         it on PostgreSQL, still filtered by its candidates alone and in its own order; else
         None (any other rows, or rows filtered or ordered again since)."""
         found = getattr(rows.query, "search_ranking", None)
-        if found is None or tuple(rows.query.order_by) != found[3]:
+        if found is None:
+            return None
+        query, rank, ordering, ranked_order = found  # as search._ranked() keeps them
+        if tuple(rows.query.order_by) != ranked_order:
             return None
         where = rows.query.where
         if where.negated or len(where.children) != 1:
@@ -67,7 +70,7 @@ class Ranking:
         (lookup,) = where.children
         if not isinstance(lookup, In) or not getattr(lookup.rhs, "search_candidates", False):
             return None
-        return cls.build(*found[:3])
+        return cls.build(query, rank, ordering)
 
     def order_sql(self, connection):
         terms = []
