@@ -30,6 +30,12 @@ of the last change), answer conditional requests with 304, and say ``Cache-Contr
 max-age=PAGE_CACHE_MAX_AGE`` (short: a proxy cannot be told of a change) and ``Vary:
 Cookie, Accept-Encoding``. A request with a session gets ``private, no-store``.
 
+Downloads. A download is streamed, and kept whole on disk per content version
+(networks/kept_downloads.py): for one, the cache stores where its file is kept, with its
+headers, instead of its bytes, and a later request gets the file itself (or its kept gzip)
+without the view, with the ETag and 304 of a page. A file no longer kept (the disk's
+budget) sends the request to the view again, which writes it again.
+
 Compression. A page is stored with its gzip as well, compressed once when it is stored, and
 the gzip goes to every client that accepts it (a list with its map: 310 KB of HTML, 65 KB on
 the wire). Only cached pages are compressed, and that is what keeps it safe
@@ -51,6 +57,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -72,6 +79,8 @@ CHANGED_KEY = "content:changed"
 PAGE_KEY = "page:{digest}"
 EXCLUDED_PATHS = re.compile(r"^/(?:[\w-]+/)?admin/")
 CACHEABLE_VARY = {"accept-language", "accept-encoding", "cookie"}
+# What a kept download's file sets for itself (its size and encoding), not the stored headers.
+ENCODING_HEADERS = {"Content-Length", "Content-Encoding"}
 # Below this, gzip's own 20 bytes and a client's inflating cost more than they save (the
 # threshold of Django's GZipMiddleware).
 GZIP_MIN_BYTES = 200
@@ -213,7 +222,9 @@ class PageMemory:
 
 
 def stored_size(stored):
-    return len(stored["content"]) + len(stored.get("gzip") or b"")
+    """Its bytes, headers included: a kept download's entry holds its headers alone."""
+    headers = sum(len(name) + len(value) for name, value in stored["headers"])
+    return len(stored["content"]) + len(stored.get("gzip") or b"") + headers
 
 
 page_memory = PageMemory(settings.PAGE_MEMORY_BYTES)
@@ -257,7 +268,10 @@ def compressed(response):
 
 
 def cacheable_response(request, response):
-    if response.status_code != 200 or response.streaming or response.cookies:
+    """Whether the page cache may keep this response: a page, or a download kept on disk
+    (streamed, but kept whole in a file, networks/kept_downloads.py)."""
+    streams = response.streaming and getattr(response, "kept_download", None) is None
+    if response.status_code != 200 or streams or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(request, "_csp_nonce", None):
         return False
@@ -311,25 +325,25 @@ class PublicPageCacheMiddleware:
             if stored is not None and stored["version"] == version:
                 page_memory.put(key, stamp, stored)
         if stored is not None and stored["version"] == version:
-            response = HttpResponse(stored["content"], status=200)
-            for header, value in stored["headers"]:
-                response.headers[header] = value
-            # Stored decorated, under this version and change time; a page stored before
-            # "changed" was kept with it (or under a clock restarted since) is decorated again.
-            if stored.get("changed") != changed:
-                self.decorate(response, etag, changed)
-            return self.encode(request, response, stored)
+            response = self.restored(request, stored)
+            if response is not None:
+                # Stored decorated, under this version and change time; a page stored before
+                # "changed" was kept with it (or under a clock restarted since) is decorated
+                # again.
+                if stored.get("changed") != changed:
+                    self.decorate(response, etag, changed)
+                return self.encode(request, response, stored)
         response = self.get_response(request)
         if not cacheable_response(request, response):
             return response
         self.decorate(response, etag, changed)
-        stored = {
-            "version": version,
-            "changed": changed,
-            "content": response.content,
-            "headers": list(response.headers.items()),
-            "gzip": compressed(response),
-        }
+        stored = {"version": version, "changed": changed, "headers": list(response.headers.items())}
+        if kept := getattr(response, "kept_download", None):
+            # A download: where its file is kept, not its bytes (megabytes, and on disk
+            # already); a later request gets the file without the view, as long as it is kept.
+            stored.update(kept=str(kept), content=b"")
+        else:
+            stored.update(content=response.content, gzip=compressed(response))
         try:
             cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
         except Exception:
@@ -339,8 +353,29 @@ class PublicPageCacheMiddleware:
         return self.encode(request, response, stored)
 
     @staticmethod
+    def restored(request, stored):
+        """The stored page, or the kept download's file (None when it is no longer kept)."""
+        if "kept" not in stored:
+            response = HttpResponse(stored["content"], status=200)
+        else:
+            from .kept_downloads import sent
+
+            headers = dict(stored["headers"])
+            response = sent(request, Path(stored["kept"]), headers["Content-Type"])
+            if response is None:
+                return None
+        for header, value in stored["headers"]:
+            if header not in ENCODING_HEADERS or "kept" not in stored:
+                response.headers[header] = value
+        return response
+
+    @staticmethod
     def encode(request, response, stored):
-        """The stored gzip instead of the page, to a client that accepts it."""
+        """The stored gzip instead of the page, to a client that accepts it (a kept download
+        is sent as its kept gzip already): either way with a weak ETag."""
+        if response.get("Content-Encoding") == "gzip":
+            response.headers["ETag"] = "W/" + response.headers["ETag"]
+            return response
         packed = stored.get("gzip")  # pages stored before compression came have none
         if packed is None or not accepts_gzip(request):
             return response

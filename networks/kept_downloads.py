@@ -315,18 +315,28 @@ def response(request, variant, suffix, make_stream, content_type):
     except Exception:  # a cache outage costs the kept copy, never the download
         logger.exception("Cache unavailable: download not kept")
         return _varies(StreamingHttpResponse(make_stream(), content_type=content_type))
+    response = sent(request, path, content_type) or _varies(
+        StreamingHttpResponse(
+            _write_or_follow(make_stream, path, current), content_type=content_type
+        )
+    )
+    # The page cache keeps where it is, and sends the file itself next time without asking
+    # the view (networks/caching.py).
+    response.kept_download = path
+    return response
+
+
+def sent(request, path, content_type):
+    """The download kept at ``path``: its gzip to a client that accepts gzip, else the file
+    itself; None when it is not (or no longer) kept."""
     if caching.accepts_gzip(request):
         with contextlib.suppress(OSError):  # no gzip kept (yet): the download itself
             response = FileResponse(gzipped(path).open("rb"), content_type=content_type)
             response.headers["Content-Encoding"] = "gzip"
             return _varies(response)
-    with contextlib.suppress(OSError):  # not kept at this version (yet)
+    with contextlib.suppress(OSError):  # not kept at this version (yet), or pruned since
         return _varies(FileResponse(path.open("rb"), content_type=content_type))
-    return _varies(
-        StreamingHttpResponse(
-            _write_or_follow(make_stream, path, current), content_type=content_type
-        )
-    )
+    return None
 
 
 def _varies(response):

@@ -357,7 +357,7 @@ def test_a_download_is_kept_for_the_next_visitor_until_the_content_changes(
         assert gzip.decompress(b"".join(packed.streaming_content)) == first
     assert packed["Content-Encoding"] == "gzip"
     assert packed["Content-Disposition"] == second["Content-Disposition"]
-    assert packed["Vary"] == second["Vary"] == "Accept-Encoding"
+    assert packed["Vary"] == second["Vary"] == "Accept-Encoding, Cookie"
     # Each language, format and filter is its own file.
     catalan = b"".join(
         client.get(url("networks:organisation_export", "ca", "csv")).streaming_content
