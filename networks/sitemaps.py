@@ -80,13 +80,25 @@ class BilingualSitemap(Sitemap):
     def figures(self):
         """{"rows", "latest"}: the section's number of entries and newest change, in one
         query, once per content version (the index asks every section for both: 22 queries
-        on every request before)."""
-        items = self.items()
-        aggregates = {"rows": Count("pk")}
-        if hasattr(items.model, "modified"):
-            aggregates["latest"] = Max("modified")
-        key = hashlib.sha256(str(items.query).encode()).hexdigest()[:32]
-        return cached_by_version(f"sitemap:{key}", lambda: items.aggregate(**aggregates))
+        on every request before), and read once per request (Django makes a sitemap for
+        each request)."""
+        if getattr(self, "_figures", None) is None:
+            items = self.items()
+            aggregates = {"rows": Count("pk")}
+            if hasattr(items.model, "modified"):
+                aggregates["latest"] = Max("modified")
+            self._figures = cached_by_version(
+                f"sitemap:{self._figures_key(items)}", lambda: items.aggregate(**aggregates)
+            )
+        return self._figures
+
+    @classmethod
+    def _figures_key(cls, items):
+        """The digest of the section's SQL, which is the same for every request: compiled
+        once per process (compiling it took a third of the index's time)."""
+        if "_sql_digest" not in cls.__dict__:
+            cls._sql_digest = hashlib.sha256(str(items.query).encode()).hexdigest()[:32]
+        return cls._sql_digest
 
     def _location(self, item, force_lang_code=None):
         key = (id(item[0]), force_lang_code or item[1])
