@@ -8,6 +8,7 @@ línia"); each part appears here only when it adds something.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -25,7 +26,10 @@ class PlacePart:
     online: bool = False
 
 
+@lru_cache(maxsize=4096)
 def _folded(text):
+    # Places and municipalities' names repeat from event to event: a feed of 200 events
+    # folded 780 of them, a third of its time.
     return fold(text).strip()
 
 
