@@ -31,10 +31,11 @@ max-age=PAGE_CACHE_MAX_AGE`` (short: a proxy cannot be told of a change) and ``V
 Cookie, Accept-Encoding``. A request with a session gets ``private, no-store``.
 
 Downloads. A download is streamed, and kept whole on disk per content version
-(networks/kept_downloads.py): for one, the cache stores where its file is kept, with its
-headers, instead of its bytes, and a later request gets the file itself (or its kept gzip)
-without the view, with the ETag and 304 of a page. A file no longer kept (the disk's
-budget) sends the request to the view again, which writes it again.
+(networks/kept_downloads.py): for one, the cache stores the name its file is kept under,
+with its headers, instead of its bytes, and a later request gets the file itself (or its
+kept gzip) from this server's ``DOWNLOAD_CACHE_DIR`` without the view, with the ETag and 304
+of a page. A file not kept there (the disk's budget, another server's download) sends the
+request to the view, which writes it.
 
 Compression. A page is stored with its gzip as well, compressed once when it is stored, and
 the gzip goes to every client that accepts it (a list with its map: 310 KB of HTML, 65 KB on
@@ -339,9 +340,10 @@ class PublicPageCacheMiddleware:
         self.decorate(response, etag, changed)
         stored = {"version": version, "changed": changed, "headers": list(response.headers.items())}
         if kept := getattr(response, "kept_download", None):
-            # A download: where its file is kept, not its bytes (megabytes, and on disk
-            # already); a later request gets the file without the view, as long as it is kept.
-            stored.update(kept=str(kept), content=b"")
+            # A download: the name its file is kept under, not its bytes (megabytes, and on
+            # disk already); a later request gets the file without the view while it is kept.
+            # Each server looks in its own DOWNLOAD_CACHE_DIR, and only there.
+            stored.update(kept=kept.name, content=b"")
         else:
             stored.update(content=response.content, gzip=compressed(response))
         try:
@@ -361,7 +363,8 @@ class PublicPageCacheMiddleware:
             from .kept_downloads import sent
 
             headers = dict(stored["headers"])
-            response = sent(request, Path(stored["kept"]), headers["Content-Type"])
+            path = Path(settings.DOWNLOAD_CACHE_DIR) / Path(stored["kept"]).name
+            response = sent(request, path, headers["Content-Type"])
             if response is None:
                 return None
         for header, value in stored["headers"]:

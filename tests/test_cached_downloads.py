@@ -74,6 +74,24 @@ def test_a_download_whose_kept_file_is_gone_is_written_again_by_its_view(
         assert download(client.get(url, headers=GZIP)) == first
 
 
+def test_each_server_sends_the_download_from_its_own_folder(
+    seeded, client, settings, tmp_path, django_assert_max_num_queries
+):
+    """Servers share the page cache but each keeps its downloads on its own disk: what the
+    cache holds is the file's name, looked for in this server's folder alone."""
+    first_server, second_server = tmp_path / "first", tmp_path / "second"
+    settings.DOWNLOAD_CACHE_DIR = str(first_server)
+    url = organisations_csv()
+    first = download(client.get(url))
+    settings.DOWNLOAD_CACHE_DIR = str(second_server)
+    assert download(client.get(url)) == first  # written again, by this server's view
+    assert sorted(path.name for path in second_server.iterdir()) == sorted(
+        path.name for path in first_server.iterdir()
+    )
+    with django_assert_max_num_queries(0):
+        assert download(client.get(url, headers=GZIP)) == first
+
+
 def test_a_visitor_with_a_session_gets_the_download_from_its_view_never_cached(
     seeded, client, folder
 ):
