@@ -25,14 +25,36 @@ MUNICIPALITY_LIMIT = 100
 
 class ComarcaListView(ListView):
     def get_queryset(self):
-        return Comarca.objects.in_name_order().annotate(
-            municipality_count=Count("municipalities", distinct=True),
-            member_count=Count(
+        return Comarca.objects.in_name_order()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = comarca_counts()
+        for comarca in context["object_list"]:
+            comarca.municipality_count, comarca.member_count = counts.get(comarca.pk, (0, 0))
+        return context
+
+
+def comarca_counts():
+    """{comarca's key: (its municipalities, those in a network)}, once per content version:
+    telling which of 947 municipalities have a membership groups 300,000 of them at scale,
+    12 ms of PostgreSQL on every view of a 43-row table."""
+
+    def compute():
+        rows = Comarca.objects.order_by().annotate(
+            municipalities_here=Count("municipalities", distinct=True),
+            in_a_network=Count(
                 "municipalities",
                 filter=Q(municipalities__memberships__isnull=False),
                 distinct=True,
             ),
         )
+        return {
+            pk: (here, members)
+            for pk, here, members in rows.values_list("pk", "municipalities_here", "in_a_network")
+        }
+
+    return cached_by_version("comarca-counts", compute)
 
 
 class ComarcaDetailView(DetailView):

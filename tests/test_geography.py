@@ -564,3 +564,35 @@ def test_the_comarca_page_counts_a_change_at_once(client, crowded_valles):
         r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td><a [^>]+>(\d+)<', networks
     )
     assert rows[0] == (html.escape(newcomer.name), str(len(places)))
+
+
+def test_the_comarca_list_counts_municipalities_in_a_network_and_follows_a_change_at_once(
+    client, seeded
+):
+    """Its figures are kept per content version: a view rendered for a session (never the
+    page cache's copy) counts a membership added just before."""
+    client.cookies["sessionid"] = "no-such-session"
+    with translation.override("en"):
+        url = reverse("networks:comarca_list")
+
+    def counts():
+        rows = re.findall(
+            r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td>(\d+)</td><td>(\d+)</td>',
+            client.get(url).content.decode(),
+        )
+        return {html.unescape(name): (int(here), int(members)) for name, here, members in rows}
+
+    before = counts()
+    assert len(before) == Comarca.objects.count()
+    for comarca in Comarca.objects.all():
+        with translation.override("en"):
+            name = comarca.name
+        in_a_network = comarca.municipalities.filter(memberships__isnull=False).distinct()
+        assert before[name] == (comarca.municipalities.count(), in_a_network.count())
+    outsider = Municipality.objects.filter(memberships__isnull=True).select_related("comarca")
+    outsider = outsider.order_by("pk").first()
+    make_membership(make_network("Xarxa acabada d'arribar"), outsider, start_year=2024)
+    with translation.override("en"):
+        name = outsider.comarca.name
+    here, members = before[name]
+    assert counts()[name] == (here, members + 1)
