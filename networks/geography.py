@@ -37,22 +37,14 @@ class ComarcaListView(ListView):
 
 def comarca_counts():
     """{comarca's key: (its municipalities, those in a network)}, once per content version:
-    telling which of 947 municipalities have a membership groups 300,000 of them at scale,
+    telling which of 947 municipalities have a membership reads 300,000 of them at scale,
     12 ms of PostgreSQL on every view of a 43-row table."""
 
     def compute():
-        rows = Comarca.objects.order_by().annotate(
-            municipalities_here=Count("municipalities", distinct=True),
-            in_a_network=Count(
-                "municipalities",
-                filter=Q(municipalities__memberships__isnull=False),
-                distinct=True,
-            ),
-        )
-        return {
-            pk: (here, members)
-            for pk, here, members in rows.values_list("pk", "municipalities_here", "in_a_network")
-        }
+        in_networks = Q(pk__in=Municipality.objects.in_networks().values("pk"))
+        rows = Municipality.objects.order_by().values_list("comarca")
+        rows = rows.annotate(here=Count("pk"), members=Count("pk", filter=in_networks))
+        return {pk: (here, members) for pk, here, members in rows}
 
     return cached_by_version("comarca-counts", compute)
 
