@@ -357,18 +357,19 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def restored(request, stored):
         """The stored page, or the kept download's file (None when it is no longer kept)."""
+        own_headers = ()
         if "kept" not in stored:
             response = HttpResponse(stored["content"], status=200)
         else:
             from .kept_downloads import sent
 
-            headers = dict(stored["headers"])
             path = Path(settings.DOWNLOAD_CACHE_DIR) / Path(stored["kept"]).name
-            response = sent(request, path, headers["Content-Type"])
+            response = sent(request, path, dict(stored["headers"])["Content-Type"])
             if response is None:
                 return None
+            own_headers = ENCODING_HEADERS
         for header, value in stored["headers"]:
-            if header not in ENCODING_HEADERS or "kept" not in stored:
+            if header not in own_headers:
                 response.headers[header] = value
         return response
 

@@ -320,8 +320,8 @@ def response(request, variant, suffix, make_stream, content_type):
             _write_or_follow(make_stream, path, current), content_type=content_type
         )
     )
-    # The page cache keeps where it is, and sends the file itself next time without asking
-    # the view (networks/caching.py).
+    # The page cache keeps the file's name, and sends the file itself next time without
+    # asking the view (networks/caching.py).
     response.kept_download = path
     return response
 
