@@ -114,7 +114,6 @@ class PlanViewSet(ReadOnlyViewSet):
 
 @documented("plans")
 class AxisViewSet(ReadOnlyViewSet):
-    ordering = ("id",)
     queryset = Axis.objects.all()
     serializer_class = AxisSerializer
     filterset_class = filters.AxisFilter
@@ -122,7 +121,6 @@ class AxisViewSet(ReadOnlyViewSet):
 
 @documented("plans")
 class LineViewSet(ReadOnlyViewSet):
-    ordering = ("id",)
     queryset = Line.objects.select_related("plan")
     serializer_class = LineSerializer
     filterset_class = filters.LineFilter
@@ -130,7 +128,6 @@ class LineViewSet(ReadOnlyViewSet):
 
 @documented("plans")
 class ActionViewSet(ReadOnlyViewSet):
-    ordering = ("id",)
     queryset = Action.objects.for_api()
     serializer_class = ActionSerializer
     filterset_class = filters.ActionFilter

@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from actions.models import Action, Line, Plan, ScheduledYear
 from networks import filters
+from networks.api.base import BY_ID_HELP
 from networks.collation import sort_key
 from networks.models import (
     Comarca,
@@ -231,6 +232,27 @@ def test_pages_are_stable_bounded_and_linked(seeded, client):
     assert "page=2" in data["next"] and data["previous"] is None
     response, data = get_json(client, "/api/v1/organisations/", page_size=1000)
     assert response.status_code == 400 and "page_size" in data
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "model"),
+    [("memberships", Membership), ("fundings", Funding), ("scheduled-years", ScheduledYear)],
+)
+def test_the_tables_linking_two_others_list_by_id_and_the_schema_says_so(
+    seeded, client, openapi, endpoint, model
+):
+    """Their models order by a related row's name: listing by it sorted every row of the
+    table with a join for each page. The documentation tells a client the order it gets."""
+    results = all_pages(client, f"/api/v1/{endpoint}/", page_size=7)
+    assert [row["id"] for row in results] == sorted(model.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/v1/{endpoint}/", {"page": 2, "page_size": 1})
+    assert response.status_code == 200
+    rows = [q["sql"] for q in queries if f'FROM "{model._meta.db_table}"' in q["sql"]]
+    assert rows and not any("JOIN" in sql for sql in rows)
+    listing = openapi["paths"][f"/api/v1/{endpoint}/"]["get"]["description"]
+    with translation.override("ca"):  # the document's language, as the site's default
+        assert str(BY_ID_HELP) in listing
 
 
 @pytest.mark.parametrize(

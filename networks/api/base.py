@@ -1,6 +1,8 @@
 """What every endpoint of the API builds on, in any app: the read-only viewset (pages,
 stable order, cross-origin GET) and the documentation of its answers and its search."""
 
+import inspect
+
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -63,12 +65,19 @@ class ReadOnlyViewSet(CrossOriginGetMixin, viewsets.ReadOnlyModelViewSet):
         api.attach_linked_ids([found], self.get_serializer_class())
         return found
 
+    # A list's order: the viewset's own ``ordering`` when it declares one, else its model's
+    # (as on the site); a search's ranking replaces either, in filter_queryset. The tables
+    # that link two others list by id: their model's order starts with a related row's
+    # name, so the 100 memberships of one network sorted its 25,000 with a join (32 ms).
+    ordering = None
+
     def get_queryset(self):
         queryset = super().get_queryset()
-        # The id breaks ties, so a row never moves between pages of the same query.
-        return queryset.order_by(
-            *queryset.query.order_by or self.queryset.model._meta.ordering, "id"
+        order = tuple(
+            self.ordering or queryset.query.order_by or self.queryset.model._meta.ordering
         )
+        # The id breaks ties, so a row never moves between pages of the same query.
+        return queryset.order_by(*order, *(() if order[-1:] == ("id",) else ("id",)))
 
 
 # What the API's documentation says of ``q`` (the list pages say it in their result count).
@@ -101,6 +110,7 @@ def empty_choice_filters_nothing(result, generator, request, public):
 
 
 EMPTY_CHOICE_HELP = _("Left empty, it filters nothing.")
+BY_ID_HELP = _("Listed by id, the order in which the entries were added.")
 
 
 def documented(tag):
@@ -111,9 +121,16 @@ def documented(tag):
         filterset = getattr(viewset, "filterset_class", None)
         searchable = filterset is not None and "q" in filterset.base_filters
         parameters = [OpenApiParameter("q", str, description=SEARCH_HELP)] if searchable else []
+        listed_by_id = tuple(viewset.ordering or ()) == ("id",)
+        description = (
+            format_lazy("{}\n\n{}", inspect.getdoc(viewset) or "", BY_ID_HELP)
+            if listed_by_id
+            else None
+        )
         return extend_schema_view(
             list=extend_schema(
                 tags=[tag],
+                description=description,
                 parameters=parameters,
                 responses={200: serializer(many=True), **ERRORS},
             ),
