@@ -60,9 +60,9 @@ def when_ready(server):
     # Work every worker would otherwise repeat on its first requests (80-150 ms each), done
     # once in the master, opening no database or cache connection: the translation
     # catalogues, URL patterns and date formats of each language, the site's compiled
-    # templates and their context processors, the cache's modules and the Redis client
-    # library, and the maps' boundaries, decoded and projected (80 ms, on the first page
-    # with a map that each worker served).
+    # templates, their context processors and form renderer, the cache's modules and the
+    # Redis client library, and the maps' boundaries, decoded and projected (80 ms, on the
+    # first page with a map that each worker served).
     import importlib
     from pathlib import Path
 
@@ -93,8 +93,11 @@ def when_ready(server):
     for folder in settings.TEMPLATES[0]["DIRS"]:
         for path in Path(folder).rglob("*.html"):
             get_template(path.relative_to(folder).as_posix())
-    from networks import form_rendering, maps  # noqa: F401 -- form_rendering: its import
+    from django.forms.renderers import get_default_renderer
 
+    from networks import maps
+
+    get_default_renderer()  # imports FORM_RENDERER's module, on a worker's first form
     maps.geography()
 
 
