@@ -63,14 +63,17 @@ def when_ready(server):
     # templates, their context processors and form renderer, the cache's modules and the
     # Redis client library, and the maps' boundaries, decoded and projected (80 ms, on the
     # first page with a map that each worker served).
-    import importlib
     from pathlib import Path
 
     from django.conf import settings
+    from django.forms.renderers import get_default_renderer
     from django.template import engines
     from django.template.loader import get_template
     from django.urls import NoReverseMatch, get_resolver, reverse
     from django.utils import formats, translation
+    from django.utils.module_loading import import_string
+
+    from networks import maps
 
     for code, _name in settings.LANGUAGES:
         formats.get_format_modules(code)
@@ -85,18 +88,13 @@ def when_ready(server):
                 if name is not None:
                     with contextlib.suppress(NoReverseMatch):  # a name that needs arguments
                         reverse(f"{namespace}:{name}")
-    cache_backend = settings.CACHES["default"]["BACKEND"]
-    importlib.import_module(cache_backend.rpartition(".")[0])
+    import_string(settings.CACHES["default"]["BACKEND"])
     if shared_cache:
         import redis  # noqa: F401 -- Django's Redis cache imports it at its first use (50 ms)
     engines["django"].engine.template_context_processors  # noqa: B018 -- imports them
     for folder in settings.TEMPLATES[0]["DIRS"]:
         for path in Path(folder).rglob("*.html"):
             get_template(path.relative_to(folder).as_posix())
-    from django.forms.renderers import get_default_renderer
-
-    from networks import maps
-
     get_default_renderer()  # imports FORM_RENDERER's module, on a worker's first form
     maps.geography()
 
