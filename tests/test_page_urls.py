@@ -10,7 +10,11 @@ from django.utils import translation
 
 from actions.models import Action, Plan
 from networks.models import Event, Funder, Municipality, Network, Organisation, Theme
-from networks.serializers import OrganisationSerializer, attach_page_urls
+from networks.serializers import (
+    MunicipalitySerializer,
+    OrganisationSerializer,
+    attach_page_urls,
+)
 from networks.serializers.fields import _absolute
 
 
@@ -57,6 +61,32 @@ def test_the_urls_attached_to_rows_are_the_ones_worked_out_row_by_row(seeded):
     assert len({data["url"]["en"] for data in one_by_one}) == len(rows)
     attached = OrganisationSerializer(rows, many=True, context={"request": request}).data
     assert attached == one_by_one
+
+
+def test_the_nested_rows_of_a_page_get_the_urls_worked_out_row_by_row(
+    seeded, django_assert_num_queries
+):
+    """A municipality's comarca links to its page in each language, the same whether its
+    URLs were attached with the page's rows or worked out for it alone; a relation not read
+    with the rows is not read to attach them."""
+    request = RequestFactory().get("/api/v1/municipalities/", HTTP_HOST="testserver")
+    municipalities = Municipality.objects.select_related("comarca").order_by("name")
+    rows = list(municipalities.filter(comarca__isnull=False)[:60])
+    assert len({row.comarca_id for row in rows}) < len(rows)  # comarques shared by rows
+    one_by_one = [MunicipalitySerializer(row, context={"request": request}).data for row in rows]
+    attached_rows = list(municipalities.filter(pk__in=[row.pk for row in rows]))
+    with django_assert_num_queries(0):
+        attach_page_urls(attached_rows, MunicipalitySerializer, request)
+    assert all(hasattr(row.comarca, "page_url_map") for row in attached_rows)
+    attached = MunicipalitySerializer(attached_rows, many=True, context={"request": request})
+    assert attached.data == one_by_one
+    comarca_urls = {data["comarca"]["url"]["ca"] for data in one_by_one}
+    assert len(comarca_urls) == len({row.comarca_id for row in rows})
+
+    organisations = list(Organisation.objects.filter(municipality__isnull=False)[:5])
+    with django_assert_num_queries(0):  # their municipalities were not read with them
+        attach_page_urls(organisations, OrganisationSerializer, request)
+    assert all(hasattr(row, "page_url_map") for row in organisations)
 
 
 @pytest.mark.parametrize(
