@@ -229,7 +229,16 @@ class TimelineView(TimelineMixin, View):
                 years=years,
                 only_matching=only_matching,
             )
-        by_year = ScheduledYear.objects.of_plan(plan).progress_by_year() if grid else {}
+        # The plan's figures per year are the same for every page and filter of its
+        # timeline: counted once per content version (3,700 action-years: 4 ms).
+        by_year = (
+            cached_by_version(
+                f"timeline-progress:{plan.pk}",
+                lambda: ScheduledYear.objects.of_plan(plan).progress_by_year(),
+            )
+            if grid
+            else {}
+        )
         context.update(
             grid=grid,
             page=page,

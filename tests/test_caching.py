@@ -283,6 +283,34 @@ def test_the_filter_choices_are_read_once_per_change(client, seeded):
         assert names[lang] in page and names[other] not in page
 
 
+def test_the_timeline_counts_its_years_once_per_change(client, seeded):
+    """Rendered for a session each time: the whole plan's figures per year, the same for
+    every page and filter of its timeline, are kept per version and follow an edit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from actions.models import Plan, ScheduledYear
+
+    plan = Plan.objects.get(slug_ca="pla-impuls-ess-2016-2019")
+    with translation.override("en"):
+        url = plan.get_timeline_url()
+    client.cookies["sessionid"] = "any-session"
+
+    def year_row():
+        return client.get(url).context["year_progress"]
+
+    before = dict(year_row())
+    with CaptureQueriesContext(connection) as queries:
+        assert dict(year_row()) == before
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    scheduled = ScheduledYear.objects.of_plan(plan).filter(year=2017).first()
+    scheduled.status = ScheduledYear.Status.DONE
+    scheduled.save()
+    after = dict(year_row())
+    assert (before[2017].done, after[2017].done) == (0, 1)
+    assert after[2017].scheduled == before[2017].scheduled
+
+
 def test_the_api_page_keys_are_sorted_once_per_change(client, seeded):
     """Actions are ordered by their plan and line: a page's keys are sorted once per content
     version, and a new plan that sorts first shows at once."""
