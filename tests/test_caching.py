@@ -14,7 +14,7 @@ from django.utils import translation
 from networks.caching import VERSION_KEY, bump_content_version, content_version
 from networks.models import Network, Organisation, Theme
 from tests.admin_support import admin_url
-from tests.factories import make_organisation, make_staff
+from tests.factories import make_event, make_organisation, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -281,6 +281,23 @@ def test_the_filter_choices_are_read_once_per_change(client, seeded):
     for lang, other in (("ca", "en"), ("en", "ca")):
         page = client.get(urls[lang]).content.decode()
         assert names[lang] in page and names[other] not in page
+
+
+def test_the_event_years_to_filter_by_are_read_once_per_change(client, seeded):
+    """Rendered for a session each time: the years of the events list's filter are kept
+    per version, and an event in a new year makes that year a choice at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse_in("en", "networks:event_list")
+    client.cookies["sessionid"] = "any-session"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [q for q in queries.captured_queries if "DATE_TRUNC" in q["sql"].upper()]
+    assert '<option value="2031">' not in client.get(url).content.decode()
+    make_event("Trobada del futur", start_date="2031-03-04")
+    assert '<option value="2031">2031</option>' in client.get(url).content.decode()
 
 
 def test_the_timeline_counts_its_years_once_per_change(client, seeded):
