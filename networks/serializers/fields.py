@@ -145,9 +145,12 @@ def attach_page_urls(rows, serializer_class, request):
                 if _is_read(row, name) and (related := getattr(row, name)) is not None
             ]
         distinct = {}
-        for row in reached:
-            distinct.setdefault((type(row), row.pk), []).append(row)
+        for row in reached:  # (an unsaved row is only itself)
+            key = (type(row), row.pk) if row.pk is not None else id(row)
+            distinct.setdefault(key, []).append(row)
         groups = list(distinct.values())
+        if not groups:
+            continue
         urls = page_url_maps([group[0] for group in groups], request)
         for group, row_urls in zip(groups, urls, strict=True):
             for row in group:
