@@ -180,8 +180,9 @@ def event_year_choices():
     themes and comarques (the years of 5,000 events: a query of 1.3 ms on every list page)."""
     return cached_by_version(
         "choices:event-year",
-        lambda: [(str(d.year), str(d.year)) for d in Event.objects.dates("start_date", "year")][
-            ::-1
+        lambda: [
+            (str(d.year), str(d.year))
+            for d in Event.objects.dates("start_date", "year", order="DESC")
         ],
     )
 

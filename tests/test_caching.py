@@ -2,6 +2,7 @@
 
 import gzip
 import os
+import re
 
 import pytest
 from django.core.cache import caches
@@ -297,7 +298,11 @@ def test_the_event_years_to_filter_by_are_read_once_per_change(client, seeded):
     assert not [q for q in queries.captured_queries if "DATE_TRUNC" in q["sql"].upper()]
     assert '<option value="2031">' not in client.get(url).content.decode()
     make_event("Trobada del futur", start_date="2031-03-04")
-    assert '<option value="2031">2031</option>' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert '<option value="2031">2031</option>' in page
+    select = page[page.index('<select name="year"') :]
+    years = re.findall(r'<option value="(\d{4})">', select[: select.index("</select>")])
+    assert years[0] == "2031" and years == sorted(years, reverse=True)  # latest first
 
 
 def test_the_timeline_counts_its_years_once_per_change(client, seeded):
