@@ -44,6 +44,7 @@ from . import filters, kept_downloads
 from . import serializers as api
 from .api import allow_cross_origin_get, router
 from .models import Event, Funder, Municipality, Network, Organisation
+from .models.themes import attach_theme_lists
 from .spreadsheets import csv_cell
 
 FORMATS = ("csv", "json", "geojson")
@@ -192,8 +193,9 @@ class ListExport:
             yield chunk, self.represent(chunk, request)
 
     def represent(self, objects, request):
-        # Ids of linked rows (LinkedIdsField), read per chunk as the API reads them.
+        # Ids of linked rows (LinkedIdsField) and themes, read per chunk as the API reads them.
         api.attach_linked_ids(objects, self.serializer_class)
+        attach_theme_lists(objects)
         api.attach_page_urls(objects, self.serializer_class, request)
         return self.serializer_class(objects, many=True, context={"request": request}).data
 

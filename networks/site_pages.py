@@ -24,6 +24,7 @@ from .models import (
     Organisation,
     Theme,
 )
+from .models.themes import attach_theme_lists
 from .pagination import count_together
 from .search import MAX_QUERY_LENGTH, SearchSection, registered_sections
 from .search import search as full_text_search
@@ -52,7 +53,8 @@ class HomeView(TemplateView):
         ]
         context["recent_events"] = Event.objects.past(today).select_related("municipality")[:4]
         context["themes"] = Theme.objects.all()
-        context["networks"] = Network.objects.filter(parent__isnull=True).for_list()[:6]
+        context["networks"] = list(Network.objects.filter(parent__isnull=True).for_list()[:6])
+        attach_theme_lists(context["networks"])
         return context
 
 

@@ -27,6 +27,7 @@ from .models import (
     Theme,
 )
 from .models.directory import working_group_order
+from .models.themes import attach_theme_lists
 from .pagination import MAX_BROWSABLE, BoundedPaginator, Preview, SectionPage, preview
 from .search import MAX_RANKED
 
@@ -58,9 +59,15 @@ class FilteredListView(ListView):
         )
         return self.filterset.qs
 
+    # Whether the page's cards show each entry's themes (``attach_theme_lists``).
+    shows_themes = False
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        if self.shows_themes:
+            page.object_list = list(page.object_list)
+            attach_theme_lists(page.object_list)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -76,6 +83,7 @@ class FilteredListView(ListView):
 class NetworkListView(FilteredListView):
     queryset = Network.objects.for_list()
     filterset_class = filters.NetworkFilter
+    shows_themes = True
 
 
 def by_member(memberships, key=lambda membership: membership.member):
@@ -181,6 +189,7 @@ class YearForm(forms.Form):
 class OrganisationListView(FilteredListView):
     queryset = Organisation.objects.for_list()
     filterset_class = filters.OrganisationFilter
+    shows_themes = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

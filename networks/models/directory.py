@@ -12,7 +12,7 @@ from ..collation import catalan
 from ..paths import slug_path
 from .common import ChoiceLabels, SearchableQuerySet, modified_field, per_language_unique_slug
 from .geography import Municipality
-from .themes import Theme, theme_list_property, themes_as_list
+from .themes import Theme, theme_list_property
 
 
 def working_group_order():
@@ -26,23 +26,23 @@ class OrganisationQuerySet(SearchableQuerySet):
 
     def for_list(self):
         """A page of organisations as their cards, the API and the downloads show them:
-        with their place (municipality and comarca) and their themes as lists."""
-        return self.select_related("municipality__comarca").prefetch_related(themes_as_list())
+        with their place (municipality and comarca). Their themes: ``attach_theme_lists``."""
+        return self.select_related("municipality__comarca")
 
 
 class NetworkQuerySet(SearchableQuerySet):
     search_fields = {"A": ["name", "=acronym"], "B": ["summary", "description"]}
 
     def for_list(self):
-        return self.select_related("parent").prefetch_related(themes_as_list())
+        """A page of networks as their cards show them. Their themes: ``attach_theme_lists``."""
+        return self.select_related("parent")
 
     def for_api(self):
-        """A page of networks as the API and the downloads write them: their themes, working
-        groups and strategic lines read as plain lists (see ``themes_as_list``), in
-        ``theme_list``, ``working_group_list`` and ``strategic_line_list``. Through related
-        managers, the three prefetches took half of a page of 50 networks."""
+        """A page of networks as the API and the downloads write them: their working groups
+        and strategic lines read as plain lists, in ``working_group_list`` and
+        ``strategic_line_list`` (their themes: ``attach_theme_lists``). Through related
+        managers, these prefetches and the themes' took half of a page of 50 networks."""
         return self.prefetch_related(
-            themes_as_list(),
             Prefetch(
                 "working_groups",
                 queryset=self.model.objects.order_by(*working_group_order()),

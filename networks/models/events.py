@@ -12,7 +12,7 @@ from ..periods import end_after_start, validate_period
 from .common import ChoiceLabels, SearchableQuerySet, modified_field, per_language_unique_slug
 from .directory import Network, Organisation
 from .geography import Municipality
-from .themes import Theme, theme_list_property, themes_as_list
+from .themes import Theme, theme_list_property
 
 # An event's last day: its end date, or its first day when it has none.
 LAST_DAY = Coalesce("end_date", "start_date")
@@ -46,8 +46,8 @@ class EventQuerySet(SearchableQuerySet):
 
     def for_api(self):
         """A page of events as the API and the downloads write them: their place with its
-        comarca, and their themes as lists."""
-        return self.select_related("municipality__comarca").prefetch_related(themes_as_list())
+        comarca (their themes: ``attach_theme_lists``)."""
+        return self.select_related("municipality__comarca")
 
 
 EVENT_ENDS_BEFORE_START = _("The event ends before it starts.")
