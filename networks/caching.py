@@ -179,6 +179,30 @@ def cached_by_version(name, compute):
     return value
 
 
+# What ``kept_by_version`` keeps in this process: {name: (stamp, value)}.
+_kept = {}
+
+
+def kept_by_version(name, compute):
+    """A value computed once per content version in this process, with no round trip to
+    the shared cache: for the small tables the rows of every list refer to (the themes, the
+    municipalities with their comarques). Callers hand out copies, never the kept value."""
+    try:
+        stamp = current_version()
+    except Exception:  # a cache outage costs time, never the page
+        logger.exception("Cache unavailable: computing %s", name)
+        return compute()
+    kept = _kept.get(name)
+    if kept is None or kept[0] != stamp:
+        kept = _kept[name] = (stamp, compute())
+    return kept[1]
+
+
+def forget_kept(name):
+    """Read ``name`` again on its next use (it misses a row another server just added)."""
+    _kept.pop(name, None)
+
+
 class PageMemory:
     """The pages one process served lately, up to ``max_bytes`` of content, by cache key.
 

@@ -44,7 +44,7 @@ from . import filters, kept_downloads
 from . import serializers as api
 from .api import allow_cross_origin_get, router
 from .models import Event, Funder, Municipality, Network, Organisation
-from .models.themes import attach_theme_lists
+from .models.listing import attach_references
 from .spreadsheets import csv_cell
 
 FORMATS = ("csv", "json", "geojson")
@@ -193,9 +193,9 @@ class ListExport:
             yield chunk, self.represent(chunk, request)
 
     def represent(self, objects, request):
-        # Ids of linked rows (LinkedIdsField) and themes, read per chunk as the API reads them.
+        # Ids of linked rows (LinkedIdsField), themes and places, per chunk as the API has them.
         api.attach_linked_ids(objects, self.serializer_class)
-        attach_theme_lists(objects)
+        attach_references(objects)
         api.attach_page_urls(objects, self.serializer_class, request)
         return self.serializer_class(objects, many=True, context={"request": request}).data
 
@@ -222,7 +222,7 @@ EXPORTS = {
         ListExport(
             "organisations",
             _("Organisations"),
-            Organisation.objects.for_list(),
+            Organisation.objects.all(),
             filters.OrganisationFilter,
             api.OrganisationSerializer,
             point=lambda organisation: _point(organisation.municipality),
@@ -245,7 +245,7 @@ EXPORTS = {
         ListExport(
             "events",
             _("Events"),
-            Event.objects.for_api(),
+            Event.objects.all(),
             filters.EventFilter,
             api.EventSerializer,
             point=lambda event: _point(event.municipality),

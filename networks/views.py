@@ -27,7 +27,7 @@ from .models import (
     Theme,
 )
 from .models.directory import working_group_order
-from .models.themes import attach_theme_lists
+from .models.listing import attach_references
 from .pagination import MAX_BROWSABLE, BoundedPaginator, Preview, SectionPage, preview
 from .search import MAX_RANKED
 
@@ -59,15 +59,14 @@ class FilteredListView(ListView):
         )
         return self.filterset.qs
 
-    # Whether the page's cards show each entry's themes (``attach_theme_lists``).
+    # Whether the page's cards show each entry's themes (``attach_references``).
     shows_themes = False
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        if self.shows_themes:
-            page.object_list = list(page.object_list)
-            attach_theme_lists(page.object_list)
+        page.object_list = list(page.object_list)
+        attach_references(page.object_list, themes=self.shows_themes)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -187,7 +186,7 @@ class YearForm(forms.Form):
 
 
 class OrganisationListView(FilteredListView):
-    queryset = Organisation.objects.for_list()
+    queryset = Organisation.objects.all()
     filterset_class = filters.OrganisationFilter
     shows_themes = True
 
@@ -320,7 +319,7 @@ class MunicipalityDetailView(DetailView):
 
 
 class EventListView(FilteredListView):
-    queryset = Event.objects.for_list()
+    queryset = Event.objects.all()
     filterset_class = filters.EventFilter
 
 

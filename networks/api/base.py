@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, viewsets
 
 from .. import serializers as api
-from ..models.themes import attach_theme_lists
+from ..models.listing import attach_references
 from ..search import MAX_RANKED
 from .pagination import Pagination
 
@@ -53,20 +53,20 @@ class ReadOnlyViewSet(CrossOriginGetMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "head"]
 
     # The serializer's many-to-many fields given as lists of ids (LinkedIdsField) are read
-    # for the rows it will show, with their themes, and their pages' URLs worked out for
-    # all of them at once.
+    # for the rows it will show, with their themes and places, and their pages' URLs worked
+    # out for all of them at once.
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None:
             api.attach_linked_ids(page, self.get_serializer_class())
-            attach_theme_lists(page)
+            attach_references(page)
             api.attach_page_urls(page, self.get_serializer_class(), self.request)
         return page
 
     def get_object(self):
         found = super().get_object()
         api.attach_linked_ids([found], self.get_serializer_class())
-        attach_theme_lists([found])
+        attach_references([found])
         return found
 
     # A list's order: the viewset's own ``ordering`` when it declares one, else its model's

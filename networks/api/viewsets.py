@@ -31,7 +31,7 @@ class NetworkViewSet(ReadOnlyViewSet):
 
 @documented("organisations")
 class OrganisationViewSet(ReadOnlyViewSet):
-    queryset = Organisation.objects.for_list()
+    queryset = Organisation.objects.all()  # rows given their place and themes: base.py
     serializer_class = api.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
 
@@ -98,7 +98,7 @@ extend_schema_field(OpenApiTypes.INT)(filters.EventFilter.base_filters["year"])
 
 @documented("events")
 class EventViewSet(ReadOnlyViewSet):
-    queryset = Event.objects.for_api()
+    queryset = Event.objects.all()  # rows given their place and themes: base.py
     serializer_class = api.EventSerializer
     filterset_class = filters.EventFilter
 

@@ -24,11 +24,6 @@ class OrganisationQuerySet(SearchableQuerySet):
     def in_comarca(self, comarca):
         return self.filter(municipality__comarca=comarca)
 
-    def for_list(self):
-        """A page of organisations as their cards, the API and the downloads show them:
-        with their place (municipality and comarca). Their themes: ``attach_theme_lists``."""
-        return self.select_related("municipality__comarca")
-
 
 class NetworkQuerySet(SearchableQuerySet):
     search_fields = {"A": ["name", "=acronym"], "B": ["summary", "description"]}

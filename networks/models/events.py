@@ -41,14 +41,6 @@ class EventQuerySet(SearchableQuerySet):
     def over(self, today):
         return self.exclude(_not_over_on(today))
 
-    def for_list(self):
-        return self.select_related("municipality")
-
-    def for_api(self):
-        """A page of events as the API and the downloads write them: their place with its
-        comarca (their themes: ``attach_theme_lists``)."""
-        return self.select_related("municipality__comarca")
-
 
 EVENT_ENDS_BEFORE_START = _("The event ends before it starts.")
 

@@ -1,12 +1,15 @@
 """Where things are: Catalonia's comarques, provinces and municipalities, and their querysets."""
 
-from django.core.exceptions import ValidationError
+import copy
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_language
 
+from .. import caching
 from ..collation import catalan
 from ..paths import slug_path
 from .common import ChoiceLabels, SearchableQuerySet, modified_field, per_language_unique_slug
@@ -202,3 +205,50 @@ class Municipality(ChoiceLabels, models.Model):
         if errors:
             raise ValidationError(errors)
         self.province = self.ine_code[:2]
+
+
+def municipalities_by_id():
+    """Every municipality (947) with its comarca, by id, read once per content version in
+    each process (30 ms). Callers hand out copies (``attach_municipalities``)."""
+    return caching.kept_by_version(
+        "municipalities", lambda: {m.pk: m for m in Municipality.objects.select_related("comarca")}
+    )
+
+
+def attach_municipalities(rows):
+    """Give a page of organisations or events their municipality with its comarca, as
+    ``select_related("municipality__comarca")`` does, from the municipalities kept per
+    content version (``municipalities_by_id``): no join, no query.
+
+    The join put two more rows' 19 columns in every row of the query, each built into a
+    model instance: 2.4 ms of CPU for 24 organisations, 1.7 ms this way (100: 4.9 -> 3.3).
+    Each call hands out its own copies of the municipalities and comarques it shows, never
+    the kept instances. Rows of a model without a municipality are left as they are."""
+    rows = list(rows)
+    if not rows:
+        return
+    try:
+        field = rows[0]._meta.get_field("municipality")
+    except FieldDoesNotExist:
+        return
+    rows = [row for row in rows if row.municipality_id is not None and not field.is_cached(row)]
+    if not rows:
+        return
+    kept = municipalities_by_id()
+    if any(row.municipality_id not in kept for row in rows):
+        # A municipality added on another server, whose change has not reached us yet.
+        caching.forget_kept("municipalities")
+        kept = municipalities_by_id()
+    comarca_field = Municipality._meta.get_field("comarca")
+    municipalities, comarques = {}, {}
+    for row in rows:
+        pk = row.municipality_id
+        municipality = municipalities.get(pk)
+        if municipality is None and pk in kept:
+            municipality = municipalities[pk] = copy.copy(kept[pk])
+            comarca = comarca_field.get_cached_value(municipality)
+            if comarca.pk not in comarques:
+                comarques[comarca.pk] = copy.copy(comarca)
+            comarca_field.set_cached_value(municipality, comarques[comarca.pk])
+        if municipality is not None:  # (else the row reads its own, if it is ever shown)
+            field.set_cached_value(row, municipality)

@@ -16,22 +16,13 @@ class ThemeQuerySet(SearchableQuerySet):
     pass
 
 
-# Every theme in its order, kept in this process for the content version it was read under.
-_kept = (None, [])
-
-
 def themes_in_order():
     """Every theme (a dozen), in their order, read once per content version in each process.
 
     A change of any theme bumps the version (networks/caching.py), so a renamed, added or
     removed theme is read again at once. Callers copy what they hand out (``attach_theme_lists``)
     and never change these instances."""
-    global _kept
-    stamp = caching.current_version()
-    kept = _kept
-    if kept[0] != stamp:
-        kept = _kept = (stamp, list(Theme.objects.all()))
-    return kept[1]
+    return caching.kept_by_version("themes", lambda: list(Theme.objects.all()))
 
 
 def attach_theme_lists(rows):
@@ -55,8 +46,7 @@ def attach_theme_lists(rows):
     kept = {theme.pk: theme for theme in themes_in_order()}
     if any(theme_id not in kept for ids in linked.values() for theme_id in ids):
         # A theme added on another server, whose change this process has not heard of yet.
-        global _kept
-        _kept = (None, [])
+        caching.forget_kept("themes")
         kept = {theme.pk: theme for theme in themes_in_order()}
     position = {pk: index for index, pk in enumerate(kept)}
     copies = {}
