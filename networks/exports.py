@@ -237,7 +237,7 @@ EXPORTS = {
         ListExport(
             "municipalities",
             _("Municipalities"),
-            Municipality.objects.select_related("comarca"),
+            Municipality.objects.all(),
             filters.MunicipalityFilter,
             api.MunicipalitySerializer,
             point=_point,

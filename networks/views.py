@@ -268,7 +268,7 @@ class MunicipalityListView(FilteredListView):
     """Every municipality, and a map shaded by the chosen network (by default the one with
     the most municipal members: XMESS), fitted to the chosen comarca or province."""
 
-    queryset = Municipality.objects.select_related("comarca")
+    queryset = Municipality.objects.all()  # each with its comarca: attach_references
     filterset_class = filters.MunicipalityFilter
     paginate_by = 60
 
@@ -309,9 +309,8 @@ class MunicipalityDetailView(DetailView):
             key=lambda membership: membership.network,
         )
         context["organisations"] = preview(municipality.organisations.order_by("name_ca"), PREVIEW)
-        context["events"] = preview(
-            municipality.events.select_related("municipality"), EVENTS_PREVIEW
-        )
+        # (Each event's municipality is this one: the related manager sets it on them.)
+        context["events"] = preview(municipality.events.all(), EVENTS_PREVIEW)
         context["structured_data"] = structured_data.municipality(municipality, self.request)
         codes = set(municipality.comarca.municipalities.values_list("ine_code", flat=True))
         context["map"] = map_layers.locator_map(municipality, codes)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from networks.models import Comarca, Event, Municipality, Network, Organisation, Theme
-from networks.models.geography import attach_municipalities
+from networks.models.geography import attach_comarques, attach_municipalities
 from networks.models.themes import attach_theme_lists
 from tests.factories import (
     make_comarca,
@@ -184,3 +184,16 @@ def test_pages_get_copies_of_municipalities_and_comarques_never_the_kept_ones(se
     third = fresh(Organisation)[:1]
     attach_municipalities(third)
     assert not hasattr(third[0].municipality.comarca, "page_url_map")
+
+
+def test_municipalities_get_their_comarca_with_no_query(seeded):
+    expected = {m.pk: m.comarca for m in Municipality.objects.select_related("comarca")}
+    attach_comarques(list(Municipality.objects.all()[:1]))  # the comarques kept
+    rows = list(Municipality.objects.all())
+    with CaptureQueriesContext(connection) as queries:
+        attach_comarques(rows)
+        comarques = {row.pk: row.comarca for row in rows}
+    assert len(queries) == 0
+    assert comarques == expected
+    assert len({id(c) for c in comarques.values()}) == len(set(comarques.values()))
+    assert all(c.name_ca == expected[pk].name_ca for pk, c in comarques.items())

@@ -65,7 +65,7 @@ class FundingViewSet(ReadOnlyViewSet):
 
 @documented("municipalities")
 class MunicipalityViewSet(ReadOnlyViewSet):
-    queryset = Municipality.objects.select_related("comarca")
+    queryset = Municipality.objects.all()  # each given its comarca: base.py
     serializer_class = api.MunicipalitySerializer
     filterset_class = filters.MunicipalityFilter
 

@@ -239,16 +239,32 @@ def attach_municipalities(rows):
         # A municipality added on another server, whose change has not reached us yet.
         caching.forget_kept("municipalities")
         kept = municipalities_by_id()
-    comarca_field = Municipality._meta.get_field("comarca")
-    municipalities, comarques = {}, {}
+    municipalities = {}
     for row in rows:
         pk = row.municipality_id
         municipality = municipalities.get(pk)
         if municipality is None and pk in kept:
             municipality = municipalities[pk] = copy.copy(kept[pk])
-            comarca = comarca_field.get_cached_value(municipality)
-            if comarca.pk not in comarques:
-                comarques[comarca.pk] = copy.copy(comarca)
-            comarca_field.set_cached_value(municipality, comarques[comarca.pk])
         if municipality is not None:  # (else the row reads its own, if it is ever shown)
             field.set_cached_value(row, municipality)
+    attach_comarques(list(municipalities.values()))
+
+
+def attach_comarques(municipalities):
+    """Give municipalities their comarca, as ``select_related("comarca")`` does, from the
+    comarques of the municipalities kept per content version: no join, no query (100
+    municipalities of the API: the join's 9 columns and 100 more instances). Each call
+    hands out its own copies, never the kept instances."""
+    field = Municipality._meta.get_field("comarca")
+    kept = caching.kept_by_version(
+        "comarques",
+        lambda: {m.comarca_id: field.get_cached_value(m) for m in municipalities_by_id().values()},
+    )
+    copies = {}
+    for municipality in municipalities:
+        pk = municipality.comarca_id
+        if pk not in kept:  # a comarca added on another server: the row reads its own
+            continue
+        if pk not in copies:
+            copies[pk] = copy.copy(kept[pk])
+        field.set_cached_value(municipality, copies[pk])

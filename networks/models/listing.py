@@ -2,13 +2,16 @@
 the page is read: their municipality with its comarca, and their themes. Both tables are
 kept per content version in each process (networks/caching.py, ``kept_by_version``)."""
 
-from .geography import attach_municipalities
+from .geography import Municipality, attach_comarques, attach_municipalities
 from .themes import attach_theme_lists
 
 
 def attach_references(rows, themes=True):
-    """``attach_municipalities`` and, with ``themes``, ``attach_theme_lists`` (one query)."""
+    """``attach_municipalities`` (or ``attach_comarques``, for municipalities) and, with
+    ``themes``, ``attach_theme_lists`` (one query)."""
     rows = list(rows)
+    if rows and isinstance(rows[0], Municipality):
+        attach_comarques(rows)
     attach_municipalities(rows)
     if themes:
         attach_theme_lists(rows)
