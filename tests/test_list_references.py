@@ -10,10 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from networks.models import Comarca, Event, Municipality, Network, Organisation, Theme
-from networks.models.geography import attach_comarques, attach_municipalities
+from networks.models.geography import (
+    attach_comarques,
+    attach_municipalities,
+    municipalities_by_id,
+)
 from networks.models.themes import attach_theme_lists
 from tests.factories import (
-    make_comarca,
     make_event,
     make_municipality,
     make_network,
@@ -150,10 +153,13 @@ def test_a_renamed_comarca_shows_at_once_in_the_api(seeded, client):
 
 
 def test_a_municipality_this_process_has_not_heard_of_is_read_all_the_same(seeded):
-    """Another server added it: no change reached this process's copy of the version."""
-    comarca = make_comarca()
+    """Another server added it, in a new comarca: no change reached this process's copy of
+    the version. The page still gets copies of both, not the kept ones."""
     organisation = make_organisation()
     attach_municipalities(fresh(Organisation)[:1])  # keeps the municipalities
+    (comarca,) = Comarca.objects.bulk_create(
+        [Comarca(code="98", name_ca="Nova", name_en="New", slug_ca="nova", slug_en="new")]
+    )
     (municipality,) = Municipality.objects.bulk_create(
         [
             Municipality(
@@ -170,8 +176,14 @@ def test_a_municipality_this_process_has_not_heard_of_is_read_all_the_same(seede
     )
     Organisation.objects.filter(pk=organisation.pk).update(municipality=municipality)
     row = Organisation.objects.get(pk=organisation.pk)
-    attach_municipalities([row])
-    assert (row.municipality.name, row.municipality.comarca.pk) == ("Vila nova", comarca.pk)
+    with CaptureQueriesContext(connection) as queries:
+        attach_municipalities([row])
+        place = (row.municipality.name, row.municipality.comarca.name_ca)
+    assert place == ("Vila nova", "Nova")
+    assert len(queries) == 1  # the municipalities, read again
+    kept = municipalities_by_id()[municipality.pk]
+    assert row.municipality is not kept
+    assert row.municipality.comarca is not kept.comarca
 
 
 def test_pages_get_copies_of_municipalities_and_comarques_never_the_kept_ones(seeded):

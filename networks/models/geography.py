@@ -238,6 +238,7 @@ def attach_municipalities(rows):
     if any(row.municipality_id not in kept for row in rows):
         # A municipality added on another server, whose change has not reached us yet.
         caching.forget_kept("municipalities")
+        caching.forget_kept("comarques")
         kept = municipalities_by_id()
     municipalities = {}
     for row in rows:
@@ -263,8 +264,11 @@ def attach_comarques(municipalities):
     copies = {}
     for municipality in municipalities:
         pk = municipality.comarca_id
-        if pk not in kept:  # a comarca added on another server: the row reads its own
-            continue
         if pk not in copies:
-            copies[pk] = copy.copy(kept[pk])
+            # A comarca added on another server is not kept yet: the municipality's own, if
+            # it has one (a copy of a kept municipality does), else it reads its own.
+            comarca = kept.get(pk) or field.get_cached_value(municipality, None)
+            if comarca is None:
+                continue
+            copies[pk] = copy.copy(comarca)
         field.set_cached_value(municipality, copies[pk])
