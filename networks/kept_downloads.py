@@ -38,7 +38,7 @@ from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 
-from . import caching
+from . import caching, page_cache
 
 logger = logging.getLogger(__name__)
 
@@ -321,7 +321,7 @@ def response(request, variant, suffix, make_stream, content_type):
         )
     )
     # The page cache keeps the file's name, and sends the file itself next time without
-    # asking the view (networks/caching.py).
+    # asking the view (networks/page_cache.py).
     response.kept_download = path
     return response
 
@@ -329,7 +329,7 @@ def response(request, variant, suffix, make_stream, content_type):
 def sent(request, path, content_type):
     """The download kept at ``path``: its gzip to a client that accepts gzip, else the file
     itself; None when it is not (or no longer) kept."""
-    if caching.accepts_gzip(request):
+    if page_cache.accepts_gzip(request):
         with contextlib.suppress(OSError):  # no gzip kept (yet): the download itself
             response = FileResponse(gzipped(path).open("rb"), content_type=content_type)
             response.headers["Content-Encoding"] = "gzip"

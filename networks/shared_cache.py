@@ -32,7 +32,7 @@ What no announcement reports (the version key changed by hand in ``redis-cli``, 
 ``FLUSHALL``) is seen within ``REREAD_SECONDS``; ``cache.clear()`` announces.
 
 Only the Redis cache has a feed; the local-memory cache is read directly (it is in memory).
-The middleware and the content version itself are in ``networks/caching.py``.
+The middleware is in ``networks/page_cache.py``, the content version in ``networks/caching.py``.
 """
 
 import contextlib

@@ -371,7 +371,7 @@ def test_answers_set_no_cookie_and_a_shared_cache_may_keep_them(seeded, client):
     assert not response.cookies
     assert "public" in response["Cache-Control"]
     # Anonymous readers share one copy per language; Cookie keeps it from someone signed in
-    # (networks/caching.py), Accept-Encoding its gzip from a client without gzip, and
+    # (networks/page_cache.py), Accept-Encoding its gzip from a client without gzip, and
     # nothing else splits it.
     vary = {v.strip().lower() for v in response.get("Vary", "").split(",")}
     assert vary <= {"accept-language", "cookie", "accept-encoding"}

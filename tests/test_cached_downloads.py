@@ -1,7 +1,7 @@
 """The page cache sends a kept download itself, without asking its view.
 
 A download is kept on disk per content version (networks/kept_downloads.py); the page cache
-(networks/caching.py) keeps where, with the download's headers, and a later anonymous
+(networks/page_cache.py) keeps where, with the download's headers, and a later anonymous
 request gets the file as it gets a cached page: no query, an ETag and a 304.
 """
 
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from actions.models import Plan
-from networks.caching import PageMemory
+from networks.page_cache import PageMemory
 
 pytestmark = pytest.mark.django_db
 

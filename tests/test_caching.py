@@ -392,7 +392,7 @@ def test_a_change_through_another_server_shows_at_once_though_this_one_kept_the_
 
 
 def test_the_pages_a_process_keeps_in_memory_stay_within_their_budget():
-    from networks.caching import PageMemory
+    from networks.page_cache import PageMemory
 
     memory = PageMemory(max_bytes=1000)
     for number in range(30):

@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Whole public pages for anonymous visitors; needs the language, so after the locale.
-    "networks.caching.PublicPageCacheMiddleware",
+    "networks.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -272,7 +272,7 @@ else:
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 # Each process also keeps the pages it served lately in memory, checked against the shared
-# content version on every request (networks/caching.py): at most this many bytes a process.
+# content version on every request (networks/page_cache.py): at most this many bytes a process.
 PAGE_MEMORY_BYTES = int(os.environ.get("PAGE_MEMORY_BYTES", str(32 * 1024 * 1024)))
 
 # Downloads of whole lists are kept on disk per content version (networks/exports.py): the

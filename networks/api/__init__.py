@@ -8,7 +8,7 @@ with the same parameter names and values, and drf-spectacular documents those pa
 ``router`` is shared: ``actions/api.py`` registers its endpoints on it from its AppConfig,
 so this package never imports ``actions``. Only GET and HEAD exist; responses carry no cookie
 and no session, so any cache can keep them: they vary on Accept-Language (the language of
-error messages and of the OpenAPI labels) and, through the page cache (caching.py), on
+error messages and of the OpenAPI labels) and, through the page cache (page_cache.py), on
 Cookie, so that nobody signed in is handed the anonymous copy.
 
 - ``base``: what every endpoint builds on (``ReadOnlyViewSet``, ``documented``, CORS);
