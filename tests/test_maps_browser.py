@@ -44,8 +44,10 @@ def test_every_map_page_draws_named_links_with_no_console_error(page, site):
 def test_the_keyboard_reaches_a_municipality_on_the_map_and_follows_it(page, site):
     page.goto(f"{site}/en/comarques/valles-occidental/")
     first = page.locator(".map__svg a").first
-    name = first.get_attribute("aria-label")
+    name = first.locator("title").text_content()
     href = first.get_attribute("href")
+    # Named by its <title>, the same words a pointer sees on hover.
+    expect(first).to_have_accessible_name(name)
     page.get_by_role("link", name="Skip to content").focus()
     for _ in range(60):
         page.keyboard.press("Tab")
