@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from tests.factories import make_network, make_organisation
+from tests.factories import make_network, make_organisation, make_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,24 @@ def test_hostile_names_are_escaped_on_list_detail_and_search_pages(
         response = client.get(url)
         assert response.status_code == 200, kind
         assert_shown_as_text(response.content.decode(), name)
+
+
+@pytest.mark.parametrize("language", ["ca", "en"])
+def test_every_part_of_a_network_card_is_shown_as_text(client, hostile_network, language):
+    """The card is written in Python (``network_card``): its acronym, parent and themes are
+    escaped there, and its scope and kind read in the page's language."""
+    child = make_network(
+        "Grup", "Group", acronym='<b>negreta</b>"', parent=hostile_network, scope="european"
+    )
+    child.themes.add(make_theme(HOSTILE["ca"], HOSTILE["en"]))
+    with translation.override(language):
+        html = client.get(reverse("networks:network_list")).content.decode()
+        scope = child.get_scope_display()
+    page = assert_shown_as_text(html, HOSTILE[language])
+    text = " ".join(page.text)
+    assert '(<b>negreta</b>")' in text
+    assert html.count(escape(HOSTILE[language])) >= 3  # its own card, the parent, the theme
+    assert scope in text
 
 
 @pytest.mark.parametrize("language", ["ca", "en"])
