@@ -111,8 +111,8 @@ NETWORK_CARD = (
 def network_card(network):
     """{% network_card network %}: a network's card (name, acronym, kind, scope, parent,
     summary, themes) on the list of networks and the home page. Written here like
-    ``event_card``: a page of 48 cards took 4.8-6.3 ms to render through an included
-    template, 3.1-3.3 ms this way."""
+    ``event_card``: 48 cards took 4.7-4.9 ms of CPU through an included template, 2.9-3.0 ms
+    this way (the list's page of 24: 8.8-9.7 ms, then 8.1-8.5 ms)."""
     meta = [capfirst(network.get_kind_display())]
     if network.scope:
         meta.append(_("scope: %(scope)s") % {"scope": network.get_scope_display()})
