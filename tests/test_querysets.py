@@ -220,8 +220,8 @@ def test_lists_read_their_first_rows_from_an_index_of_their_order(listing, index
 def test_a_themes_entries_are_found_from_an_index_of_their_links_alone(model, index):
     # networks 0017: the theme filter found a theme's links by the index of theme_id, then
     # read every link row for its entry (8,408 for a theme of 100,000 organisations:
-    # 1.8-2.2 ms, then 0.6). With the scans of the whole table
-    # and of a bitmap off, the plan must read them from the index that carries both keys.
+    # 1.8-2.2 ms, then 0.6). With the scans of the whole table and of a bitmap off, the
+    # plan must read them from the index that carries both keys.
     theme = make_theme()
     with connection.cursor() as cursor:
         for setting in ("enable_seqscan", "enable_bitmapscan"):

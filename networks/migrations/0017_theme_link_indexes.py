@@ -6,8 +6,9 @@ networks or events. It found the theme's links through the link table's index of
 organisations, the 8,408 links of one theme took 1.8-2.2 ms of the 15 ms of "cooperatives
 of a theme that mention economia". With the entry's key in the index, PostgreSQL reads them
 from the index alone (0.55-0.65 ms). (A theme's counts need no entry key: they were read
-from the index of ``theme_id`` alone already.) The tables are Django's own for each ``themes`` field, with
-no model of ours to declare an index on: hence SQL, the same on PostgreSQL and SQLite."""
+from the index of ``theme_id`` alone already.) The tables are Django's own for each
+``themes`` field, with no model of ours to declare an index on: hence SQL, the same on
+PostgreSQL and SQLite."""
 
 from django.db import migrations
 
