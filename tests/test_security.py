@@ -113,10 +113,10 @@ def test_every_part_of_a_network_card_is_shown_as_text(client, hostile_network, 
     child.themes.add(make_theme(HOSTILE["ca"], HOSTILE["en"]))
     with translation.override(language):
         html = client.get(reverse("networks:network_list")).content.decode()
-        scope, name = child.get_scope_display(), child.name
+        scope, url = child.get_scope_display(), child.get_absolute_url()
     page = assert_shown_as_text(html, HOSTILE[language])
     assert '(<b>negreta</b>")' in " ".join(page.text)
-    (card,) = [card for card in html.split("<article") if name in card]
+    (card,) = [card for card in html.split("<article") if f'href="{url}"' in card]
     # Its parent ("part of …") and its theme, each escaped, and its scope in this language.
     assert card.count(escape(HOSTILE[language])) == 2
     assert scope in card
