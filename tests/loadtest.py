@@ -15,11 +15,12 @@
    settings and database) and the HTML bytes.
 4. Then ``wrk`` at ``--connections`` connections for ``--duration`` each: requests/s, p95
    and errors, cached and uncached, and the same for a static file served by the same
-   server, with the ratios to it. Cached pages are loaded twice: as the bytes themselves
-   (``Accept-Encoding: identity``, as every other figure here), and as a browser asks for
-   them (``gzip, deflate, br``: the cache serves its stored gzip), each against the static
-   file asked for the same way (whitenoise serves its precompressed ``.gz``). The one-client
-   table gives a cached page's gzip size beside its HTML size.
+   server, with the ratios to it, and what one request cost in CPU: in the server, in
+   PostgreSQL and on the whole machine. Cached pages are loaded twice: as the bytes
+   themselves (``Accept-Encoding: identity``, as every other figure here), and as a
+   browser asks for them (``gzip, deflate, br``: the cache serves its stored gzip), each
+   against the static file asked for the same way (whitenoise serves its precompressed
+   ``.gz``). The one-client table gives a cached page's gzip size beside its HTML size.
 
 "Uncached" means the page is rendered for the request: each request carries a session
 cookie, and the page cache never serves nor stores a request with a session (what a visitor
@@ -85,6 +86,7 @@ from networks.models import (  # noqa: E402
     Organisation,
     Theme,
 )
+from tests import cpu_usage  # noqa: E402
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -339,7 +341,7 @@ def wrk(port, path, cookie, duration, connections, script, encoding="identity"):
     ).stdout
     line = next(row for row in output.splitlines() if row.startswith("RESULT"))
     requests, micros, errors, bad_status, p95 = map(int, line.split()[1:])
-    return requests / (micros / 1e6), p95 / 1000, errors + bad_status
+    return requests, requests / (micros / 1e6), p95 / 1000, errors + bad_status
 
 
 def drain(port):
@@ -355,28 +357,52 @@ def drain(port):
         time.sleep(1)
 
 
-def load_phase(port, results, static_path, args, script):
+def load_phase(port, server_pid, results, static_path, args, script):
     """wrk on the static file, then every page cached, then the static file and every page
     cached as a browser asks (gzip), then every page uncached, then the static file again
-    (uncached runs leave queues behind: they go last, each drained)."""
+    (uncached runs leave queues behind: they go last, each drained).
+
+    Each run also gives what one of its requests cost in CPU (tests/cpu_usage.py): in the
+    server's processes, in PostgreSQL's, and on the whole machine (wrk included). The
+    machine's cores are busy in every run, so a page reaches 5 % of the static file's
+    throughput only if it costs at most 20 times the static file's machine CPU."""
 
     def run(label, mode, path, cookie, static_rps=None, encoding="identity"):
-        rps, p95, errors = wrk(
+        before = cpu_usage.snapshot(server_pid)
+        requests, rps, p95, errors = wrk(
             port, path, cookie, args.duration, args.connections, script, encoding
         )
+        cost = cpu_usage.per_request(before, cpu_usage.snapshot(server_pid), requests)
         share = f"{100 * rps / static_rps:>10.1f}%" if static_rps else f"{'-':>11}"
-        print(f"{label[:36]:36} {mode:9} {rps:>9.1f} {p95:>9.1f} {errors:>7} {share}", flush=True)
-        return rps
+        cpu = "".join(
+            f" {cost[part]:>9.2f}" if cost else f" {'-':>9}"
+            for part in ("server", "database", "machine")
+        )
+        print(
+            f"{label[:36]:36} {mode:9} {rps:>9.1f} {p95:>9.1f} {errors:>7} {share}{cpu}",
+            flush=True,
+        )
+        return rps, cost
 
     print(f"\nwrk: {args.connections} connections, {args.duration} s each, 2 threads")
-    print(f"{'page':36} {'mode':9} {'req/s':>9} {'p95 ms':>9} {'errors':>7} {'% of static':>11}")
+    print(f"{'':36} {'':9} {'':9} {'':9} {'':7} {'':11} {'CPU ms per request':>29}")
+    print(
+        f"{'page':36} {'mode':9} {'req/s':>9} {'p95 ms':>9} {'errors':>7} {'% of static':>11}"
+        f" {'server':>9} {'database':>9} {'machine':>9}"
+    )
     static_name = static_path.rsplit("/", 1)[-1]
-    static_rps = run(f"static {static_name}", "file", static_path, None)
+    static_rps, static_cost = run(f"static {static_name}", "file", static_path, None)
+    if static_cost:
+        print(
+            f"(5 % of the static file's throughput leaves a page about "
+            f"{20 * static_cost['machine']:.1f} ms of machine CPU per request)",
+            flush=True,
+        )
     static_gzip_rps = None
     for mode, cookie in (("cached", None), ("cached gz", None), ("uncached", UNCACHED_COOKIE)):
         encoding = BROWSER_ENCODINGS if mode == "cached gz" else "identity"
         if mode == "cached gz":
-            static_gzip_rps = run(
+            static_gzip_rps, _cost = run(
                 f"static {static_name}", "file gz", static_path, None, None, encoding
             )
         for row in results:
@@ -459,7 +485,7 @@ def main():
                 results.append(row)
 
             if not args.one_client:
-                load_phase(port, results, static_path, args, script.name)
+                load_phase(port, server.pid, results, static_path, args, script.name)
         finally:
             server.terminate()
             server.wait(timeout=30)

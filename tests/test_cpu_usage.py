@@ -1,0 +1,61 @@
+"""The load test's CPU figures (tests/cpu_usage.py) count the server's work, all of it, and
+nobody else's as the server's."""
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import cpu_usage
+
+pytestmark = pytest.mark.skipif(not Path("/proc/stat").exists(), reason="reads Linux's /proc")
+
+# A stand-in for gunicorn: on "go", it works 0.2 s of CPU itself, then has a worker work
+# 0.2 s and exit (reaped, as gunicorn reaps a recycled worker), then says "done".
+SERVER = textwrap.dedent(
+    """
+    import subprocess, sys, time
+
+    def work(seconds):
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            pass
+
+    sys.stdin.readline()
+    work(0.2)
+    subprocess.run([sys.executable, "-c", "import time\\nend = time.process_time() + 0.2\\n"
+                    "while time.process_time() < end: pass"], check=True)
+    print("done", flush=True)
+    sys.stdin.readline()
+    """
+)
+
+
+def test_a_servers_cpu_counts_its_workers_and_not_other_processes():
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        time.sleep(0.2)  # let the interpreter start before the first reading
+        before = cpu_usage.snapshot(server.pid)
+        end = time.process_time() + 0.3  # this process's work, not the server's
+        while time.process_time() < end:
+            pass
+        server.stdin.write("go\n")
+        server.stdin.flush()
+        assert server.stdout.readline() == "done\n"
+        after = cpu_usage.snapshot(server.pid)
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+
+    cost = cpu_usage.per_request(before, after, requests=2)
+    # 0.4 s of work in all, its worker's included (plus that worker's interpreter start),
+    # over two requests; the 0.3 s this test worked is not the server's.
+    assert 180 <= cost["server"] <= 300
+    assert cost["machine"] >= cost["server"] + 100
+    assert cpu_usage.per_request(before, None, requests=2) is None
+    assert cpu_usage.per_request(before, after, requests=0) is None
