@@ -12,7 +12,8 @@
 3. For every kind of public page prints, uncached and cached: median and p95 of one client
    (sequential requests, over at most ``--budget`` seconds per page, at least 3), the SQL
    queries of one request (counted in this process through Django's test client, same
-   settings and database) and the HTML bytes.
+   settings and database) and the HTML bytes; for an uncached request, also the CPU it
+   takes in this process, and how much of that goes to rendering templates.
 4. Then ``wrk`` at ``--connections`` connections for ``--duration`` each: requests/s, p95
    and errors, cached and uncached, and the same for a static file served by the same
    server, with the ratios to it, and what one request cost in CPU: in the server, in
@@ -70,6 +71,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.template.backends import django as django_backend  # noqa: E402
 from django.templatetags.static import static  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -325,6 +327,49 @@ def query_count(client, path, cookie):
     return len(queries)
 
 
+class TemplateClock:
+    """CPU seconds spent rendering templates in this process: the outermost
+    ``Template.render`` of Django's backend (a page, or a feed's entry), with what it
+    includes and the forms it renders, and the queries it runs lazily."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self._depth = 0
+        original = django_backend.Template.render
+
+        def render(template, *args, **kwargs):
+            self._depth += 1
+            started = time.process_time()
+            try:
+                return original(template, *args, **kwargs)
+            finally:
+                self._depth -= 1
+                if not self._depth:
+                    self.seconds += time.process_time() - started
+
+        django_backend.Template.render = render
+
+
+def render_cost(client, path, clock, repeat=5):
+    """Median CPU milliseconds of one uncached request in this process, and of that, in
+    templates (the rest is the ORM, the views, the middleware; the server's own share of
+    PostgreSQL's time is not in either)."""
+    client.cookies["sessionid"] = "loadtest-uncached"
+    totals, templates = [], []
+    try:
+        for _ in range(repeat):
+            clock.seconds = 0.0
+            started = time.process_time()
+            read(client.get(path))
+            totals.append(1000 * (time.process_time() - started))
+            templates.append(1000 * clock.seconds)
+    except DatabaseError:
+        return None, None
+    finally:
+        client.cookies.clear()
+    return statistics.median(totals), statistics.median(templates)
+
+
 def wrk(port, path, cookie, duration, connections, script, encoding="identity"):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
     command += ["-s", script, "-H", f"Accept-Encoding: {encoding}"]
@@ -464,9 +509,11 @@ def main():
             )
             header = (
                 f"{'page':36} {'mode':8} {'status':>6} {'median ms':>10} {'p95 ms':>8} "
-                f"{'n':>3} {'queries':>7} {'HTML KB':>8} {'gzip KB':>8}"
+                f"{'n':>3} {'queries':>7} {'HTML KB':>8} {'gzip KB':>8} {'CPU ms':>7} "
+                f"{'of it, templates':>16}"
             )
             print(header)
+            clock = TemplateClock()
             for label, path in page_list:
                 row = {"label": label, "path": path}
                 for mode, cookie in (("uncached", UNCACHED_COOKIE), ("cached", None)):
@@ -474,12 +521,17 @@ def main():
                     queries = query_count(client, path, cookie)
                     row[mode] = median if status == 200 else None
                     # What a browser is sent: only cached pages are compressed.
-                    packed = "-"
+                    packed = cpu = templates = "-"
                     if cookie is None:
                         packed = f"{fetch(port, path, encoding=BROWSER_ENCODINGS)[1] / 1024:.1f}"
+                    else:
+                        total, in_templates = render_cost(client, path, clock)
+                        if total is not None:
+                            cpu, templates = f"{total:.1f}", f"{in_templates:.1f}"
                     print(
                         f"{label[:36]:36} {mode:8} {status:>6} {median:>10.1f} {p95:>8.1f} "
-                        f"{n:>3} {queries:>7} {size / 1024:>8.1f} {packed:>8}",
+                        f"{n:>3} {queries:>7} {size / 1024:>8.1f} {packed:>8} {cpu:>7} "
+                        f"{templates:>16}",
                         flush=True,
                     )
                 results.append(row)
