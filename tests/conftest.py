@@ -40,6 +40,14 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_download_folder(settings, tmp_path):
+    """Each test keeps its downloads in a folder of its own: none kept by an earlier test
+    (whose content version, counted again from an empty cache, may be this test's), and no
+    kept file of this machine's own site removed when a test writes one."""
+    settings.DOWNLOAD_CACHE_DIR = str(tmp_path / "downloads")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with SQLite's one probe per connection made: the first query that

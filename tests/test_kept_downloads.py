@@ -8,7 +8,10 @@ them, so that a second request arrives while the first is writing. The views tha
 import errno
 import gzip
 import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.test import RequestFactory
@@ -215,3 +218,40 @@ def test_a_disk_that_fills_up_costs_the_kept_copies_never_the_download(
         assert export.started == 1
     else:
         assert not list(folder.iterdir())
+
+
+def default_folder(database_url, **env):
+    """DOWNLOAD_CACHE_DIR as a server started with ``database_url`` (and ``env``) reads it."""
+    environment = {key: value for key, value in os.environ.items() if key != "DOWNLOAD_CACHE_DIR"}
+    environment.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="xmess_site.settings")
+    environment.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(settings.DOWNLOAD_CACHE_DIR)",
+        ],
+        env=environment,
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_two_sites_on_one_machine_keep_their_downloads_apart_by_default():
+    # Writing a download removes the files of any other content version in its folder: a
+    # staging site sharing production's folder would remove production's kept downloads.
+    production = default_folder("postgres://xmess@127.0.0.1:5432/xmess")
+    staging = default_folder("postgres://xmess@127.0.0.1:5432/xmess_staging")
+    assert production != staging
+    # Every server of one site, started again, finds the folder it kept them in.
+    assert default_folder("postgres://xmess@127.0.0.1:5432/xmess") == production
+    assert default_folder("sqlite:////srv/a.sqlite3") != default_folder("sqlite:////srv/b.sqlite3")
+    # A folder set in the environment is used as it is.
+    assert (
+        default_folder(
+            "postgres://xmess@127.0.0.1:5432/xmess", DOWNLOAD_CACHE_DIR="/var/cache/xmess/downloads"
+        )
+        == "/var/cache/xmess/downloads"
+    )

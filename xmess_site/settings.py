@@ -4,6 +4,7 @@ One module, read from environment variables with safe local defaults: a newcomer
 SQLite and no DEBUG unless they ask for it. `.env.example` documents every variable.
 """
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -276,9 +277,18 @@ PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 PAGE_MEMORY_BYTES = int(os.environ.get("PAGE_MEMORY_BYTES", str(32 * 1024 * 1024)))
 
 # Downloads of whole lists are kept on disk per content version (networks/exports.py): the
-# folder (one per server is fine) and the most it may hold.
+# folder (one per server is fine) and the most it may hold. Writing a download removes every
+# file of another content version there, so two sites on one machine (staging beside
+# production) must not share it: by default each database gets a folder of its own.
+_database_key = "|".join(
+    str(DATABASES["default"].get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME")
+)
 DOWNLOAD_CACHE_DIR = os.environ.get(
-    "DOWNLOAD_CACHE_DIR", os.path.join(tempfile.gettempdir(), "xmess-downloads")
+    "DOWNLOAD_CACHE_DIR",
+    os.path.join(
+        tempfile.gettempdir(),
+        "xmess-downloads-" + hashlib.sha256(_database_key.encode()).hexdigest()[:12],
+    ),
 )
 DOWNLOAD_CACHE_BYTES = int(os.environ.get("DOWNLOAD_CACHE_BYTES", str(2 * 1024**3)))
 
