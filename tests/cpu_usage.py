@@ -62,8 +62,8 @@ def per_request(before, after, requests):
     """Milliseconds of CPU per request between two snapshots, by part (server, database,
     cache, machine); None if unknown.
 
-    A database process that ended in between (an autovacuum worker) is left out: what it
-    did before it ended is not known."""
+    A database process that ended in between (an autovacuum worker) is left out: its time
+    since the first snapshot ended with it."""
     if before is None or after is None or not requests:
         return None
     spent = {
