@@ -54,8 +54,8 @@ def test_a_servers_cpu_counts_its_workers_and_not_other_processes():
         server.wait(timeout=10)
 
     cost = cpu_usage.per_request(before, after, requests=2)
-    # 0.4 s of work in all, its worker's included (plus that worker's interpreter start),
-    # over two requests; the 0.6 s this test worked is not the server's.
+    # 0.4 s of work in all, its worker's included (whose 0.2 s count its interpreter's
+    # start), over two requests; the 0.6 s this test worked is not the server's.
     assert 180 <= cost["server"] <= 360
     assert cost["machine"] >= cost["server"] + 250
     assert cpu_usage.per_request(before, None, requests=2) is None
