@@ -3,6 +3,7 @@
 networks/kept_downloads.py, driven directly: a download whose rows come as the test lets
 them, so that a second request arrives while the first is writing. The views that use it
 (the lists' and the timelines' downloads) are tested in test_open_data and test_exports.
+Last, where downloads are kept when DOWNLOAD_CACHE_DIR is not set: a folder per site.
 """
 
 import errno
