@@ -30,12 +30,12 @@ def _process_times(pid):
 
 def snapshot(server_pid):
     """CPU seconds so far: the ``server``'s (``server_pid``, its children, and the children it
-    has reaped, such as workers gunicorn recycled), each ``postgres`` and ``redis-server``
-    process's, and the ``machine``'s (all cores, every process, the kernel)."""
+    has reaped, such as workers gunicorn recycled), each ``postgres`` process's, and the
+    ``machine``'s (all cores, every process, Redis, wrk and the kernel included)."""
     if not (PROC / "stat").exists():
         return None
     server = 0.0
-    others = {}
+    database = {}
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
@@ -49,18 +49,16 @@ def snapshot(server_pid):
         elif ppid == server_pid:
             server += own
         elif name == "postgres":
-            others[pid] = ("database", own)
-        elif name.startswith("redis-server"):
-            others[pid] = ("cache", own)
+            database[pid] = own
     # /proc/stat's first line: user nice system idle iowait irq softirq steal (in ticks).
     ticks = [int(value) for value in (PROC / "stat").read_text().split("\n", 1)[0].split()[1:9]]
     machine = (sum(ticks) - ticks[3] - ticks[4]) / TICKS
-    return {"server": server, "machine": machine, "others": others}
+    return {"server": server, "machine": machine, "database": database}
 
 
 def per_request(before, after, requests):
     """Milliseconds of CPU per request between two snapshots, by part (server, database,
-    cache, machine); None if unknown.
+    machine); None if unknown.
 
     A database process that ended in between (an autovacuum worker) is left out: its time
     since the first snapshot ended with it."""
@@ -68,11 +66,10 @@ def per_request(before, after, requests):
         return None
     spent = {
         "server": after["server"] - before["server"],
-        "database": 0.0,
-        "cache": 0.0,
+        # A process started in between counts whole.
+        "database": sum(
+            seconds - before["database"].get(pid, 0.0) for pid, seconds in after["database"].items()
+        ),
         "machine": after["machine"] - before["machine"],
     }
-    for pid, (part, seconds) in after["others"].items():
-        earlier = before["others"].get(pid)
-        spent[part] += seconds - (earlier[1] if earlier and earlier[0] == part else 0.0)
     return {part: 1000 * seconds / requests for part, seconds in spent.items()}

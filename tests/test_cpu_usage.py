@@ -60,3 +60,12 @@ def test_a_servers_cpu_counts_its_workers_and_not_other_processes():
     assert cost["machine"] >= cost["server"] + 250
     assert cpu_usage.per_request(before, None, requests=2) is None
     assert cpu_usage.per_request(before, after, requests=0) is None
+
+
+def test_the_databases_cpu_is_what_its_processes_did_in_between():
+    # Backend 10 worked 0.3 s in between, backend 12 started in between and worked 0.1 s,
+    # and backend 11 (an autovacuum worker) ended: what it did is not known, never negative.
+    before = {"server": 1.0, "machine": 50.0, "database": {10: 2.0, 11: 5.0}}
+    after = {"server": 1.5, "machine": 52.0, "database": {10: 2.3, 12: 0.1}}
+    cost = cpu_usage.per_request(before, after, requests=4)
+    assert cost == pytest.approx({"server": 125, "database": 100, "machine": 500})
