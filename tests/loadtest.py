@@ -47,7 +47,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-UNCACHED_COOKIE = "sessionid=loadtest-uncached"
+UNCACHED_SESSION = "loadtest-uncached"
+UNCACHED_COOKIE = f"sessionid={UNCACHED_SESSION}"
 
 SERVER_ENV = {
     "DEBUG": "false",
@@ -310,7 +311,7 @@ def query_count(client, path, cookie):
     """The queries of one request after a first one, as the timings see it: a download is
     then kept (and sent by its view with a session, by the page cache without one)."""
     if cookie:
-        client.cookies["sessionid"] = "loadtest-uncached"
+        client.cookies["sessionid"] = UNCACHED_SESSION
     else:
         client.cookies.clear()
     try:
@@ -354,7 +355,7 @@ def render_cost(client, path, clock, repeat=5):
     """Median CPU milliseconds of one uncached request in this process, and of that, in
     templates (the rest is the ORM, the views, the middleware; the server's own share of
     PostgreSQL's time is not in either)."""
-    client.cookies["sessionid"] = "loadtest-uncached"
+    client.cookies["sessionid"] = UNCACHED_SESSION
     totals, templates = [], []
     try:
         for _ in range(repeat):
