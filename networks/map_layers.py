@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from . import caching, maps
 from .models import Membership
+from .numbers import grouped
 
 # Organisations per municipality: the lower bound of each class, and its CSS class.
 ORGANISATION_CLASSES = [(1, "c1"), (2, "c2"), (5, "c3"), (10, "c4"), (25, "c5")]
@@ -155,7 +156,7 @@ def organisation_map(counts, key="map", note=""):
         code: ngettext(
             "%(name)s: %(count)s organisation", "%(name)s: %(count)s organisations", count
         )
-        % {"name": index[code][0], "count": count}
+        % {"name": index[code][0], "count": grouped(count)}
         for code, count in counts.items()
         if code in index
     }

@@ -28,6 +28,7 @@ from .models import (
 )
 from .models.directory import working_group_order
 from .models.listing import attach_references
+from .numbers import grouped
 from .pagination import MAX_BROWSABLE, BoundedPaginator, Preview, SectionPage, preview
 from .search import MAX_RANKED
 
@@ -198,7 +199,7 @@ class OrganisationListView(FilteredListView):
             note = _(
                 "The map counts the first %(count)s matches of the search only: search or "
                 "filter further to map them all."
-            ) % {"count": MAX_RANKED}
+            ) % {"count": grouped(MAX_RANKED)}
         context["map_html"] = map_layers.cached_list_map(
             self.request,
             "organisations",

@@ -733,3 +733,35 @@ def test_sitemap_runs_a_bounded_number_of_queries(client, crowded, django_assert
     for url in re.findall(r"<loc>http://testserver([^<]+)</loc>", index.content.decode()):
         with django_assert_max_num_queries(3):
             assert client.get(html.unescape(url)).status_code == 200
+
+
+def test_counts_in_the_thousands_are_written_as_each_language_writes_them(client, seeded):
+    """At the directory's real size counts run into thousands: a reader of Catalan reads
+    1.021, a reader of English 1,021, and neither 1021. Home, list and map alike."""
+    barcelona = Municipality.objects.get(slug="barcelona")
+    Organisation.objects.bulk_create(
+        Organisation(
+            name_ca=f"Entitat {n:04}",
+            name_en=f"Entity {n:04}",
+            slug_ca=f"entitat-{n:04}",
+            slug_en=f"entity-{n:04}",
+            municipality=barcelona,
+        )
+        for n in range(1000)
+    )
+    total = Organisation.objects.count()
+    in_barcelona = Organisation.objects.filter(municipality=barcelona).count()
+    catalan, english = f"{total:,}".replace(",", "."), f"{total:,}"
+    assert f'<span class="stats__number">{catalan}</span> organitzacions' in (
+        client.get("/ca/").content.decode()
+    )
+    assert f'<span class="stats__number">{english}</span> organisations' in (
+        client.get("/en/").content.decode()
+    )
+    body = client.get("/ca/organitzacions/").content.decode()
+    assert f'role="status">{catalan} resultats' in body
+    body = client.get("/en/organisations/").content.decode()
+    assert f'role="status">{english} results' in body
+    assert f"Barcelona: {in_barcelona:,} organisations" in body
+    # Numbers that are not text for a reader stay as they are: a page link, a year.
+    assert 'href="?page=2"' in body

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from networks import extensions
 from networks.dates import event_dates as _event_dates
 from networks.dates import format_date, years_label
+from networks.numbers import grouped as _grouped
 from networks.places import place_label, place_parts
 
 register = template.Library()
@@ -62,6 +63,14 @@ def member_roles(memberships):
             ),
         ),
     )
+
+
+@register.filter
+def grouped(count):
+    """{{ paginator.count|grouped }}: a count as the language writes it (100.021 in Catalan,
+    100,021 in English). In a ``{% blocktranslate count n=… with counter=…|grouped %}``
+    the plural follows ``n`` and the text shows ``counter``: the catalogue's msgids stay."""
+    return _grouped(count)
 
 
 @register.filter
