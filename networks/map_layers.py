@@ -19,8 +19,8 @@ from . import caching, maps
 from .models import Membership
 from .numbers import grouped
 
-# Organisations per municipality: the lower bound of each class, and its CSS class.
-ORGANISATION_CLASSES = [(1, "c1"), (2, "c2"), (5, "c3"), (10, "c4"), (25, "c5")]
+# Organisations per municipality: the CSS classes of up to five shades, light to dark.
+SHADES = ("c1", "c2", "c3", "c4", "c5")
 
 
 @dataclass
@@ -116,24 +116,59 @@ def membership_map(network, *, year=None, only=None, key="map", spans=None):
     return MapFigure(key, title, svg, legend, text_rows(names))
 
 
-def organisation_class(count):
-    css = ""
-    for lower, name in ORGANISATION_CLASSES:
-        if count >= lower:
-            css = name
-    return css
+def round_down(value):
+    """The largest of 1, 2 and 5 times a power of ten that is at most ``value`` (>= 1)."""
+    power = 10 ** (len(str(int(value))) - 1)
+    return next(step * power for step in (5, 2, 1) if step * power <= value)
 
 
-def class_label(position):
-    lower = ORGANISATION_CLASSES[position][0]
-    if position + 1 == len(ORGANISATION_CLASSES):
-        return _("%(lower)s or more organisations") % {"lower": lower}
-    upper = ORGANISATION_CLASSES[position + 1][0] - 1
+def class_bounds(highest):
+    """The lower bound of each class of a map whose busiest municipality has ``highest``
+    organisations: steps even on a logarithmic scale from 1 to ``highest``, each rounded down
+    to 1, 2 or 5 times a power of ten so the legend reads plainly. Fixed bounds (1, 2, 5, 10,
+    25) drew every municipality in the darkest shade at 100,000 organisations; these give
+    1, 2, 5, 10 and 20 for a busiest municipality of 99, and 1, 5, 20, 100 and 500 for one of
+    5,000. Under 10, the classes are 1, 2, 3, 4 and 5 (or more)."""
+    if highest < 10:
+        return list(range(1, min(highest, len(SHADES)) + 1))
+    bounds = []
+    for step in range(len(SHADES)):
+        # A hair over the power: 100000 ** 0.6 is 999.99... in floating point, not 1000.
+        bound = round_down(highest ** (step / len(SHADES)) * (1 + 1e-9))
+        if not bounds or bound > bounds[-1]:
+            bounds.append(bound)
+    return bounds
+
+
+def class_shades(bounds):
+    """{lower bound: CSS class}: the shades spread over the classes, the last the darkest."""
+    if len(bounds) == 1:
+        return {bounds[0]: SHADES[-1]}
+    last = len(SHADES) - 1
+    return {
+        bound: SHADES[round(position * last / (len(bounds) - 1))]
+        for position, bound in enumerate(bounds)
+    }
+
+
+def class_label(bounds, position, highest):
+    """The legend's words for a class; the last one ends at the busiest municipality's
+    count ``highest``."""
+    lower = bounds[position]
+    if position + 1 == len(bounds):
+        if lower < highest:
+            return _("%(lower)s or more organisations") % {"lower": grouped(lower)}
+        upper = lower
+    else:
+        upper = bounds[position + 1] - 1
     if upper == lower:
         return ngettext("%(count)s organisation", "%(count)s organisations", lower) % {
-            "count": lower
+            "count": grouped(lower)
         }
-    return _("%(lower)s to %(upper)s organisations") % {"lower": lower, "upper": upper}
+    return _("%(lower)s to %(upper)s organisations") % {
+        "lower": grouped(lower),
+        "upper": grouped(upper),
+    }
 
 
 def organisation_counts(organisations):
@@ -160,12 +195,17 @@ def organisation_map(counts, key="map", note=""):
         for code, count in counts.items()
         if code in index
     }
-    classes = {code: organisation_class(count) for code, count in counts.items()}
     highest = max(counts.values(), default=0)
+    bounds = class_bounds(highest)
+    shades = class_shades(bounds)
+    classes = {
+        code: shades[max(bound for bound in bounds if bound <= count)]
+        for code, count in counts.items()
+        if count >= 1
+    }
     legend = [("", _("None"))] + [
-        (css, class_label(position))
-        for position, (lower, css) in enumerate(ORGANISATION_CLASSES)
-        if lower <= highest
+        (shades[bound], class_label(bounds, position, highest))
+        for position, bound in enumerate(bounds)
     ]
     svg = maps.render(label=title, classes=classes, names=names)
     return MapFigure(key, title, svg, legend, text_rows(names), note=note)

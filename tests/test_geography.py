@@ -44,7 +44,7 @@ def boundary_geometries():
 
 class MapParser(HTMLParser):
     """Every map of a page: its linked shapes (name from their <title>, drawing, classes),
-    legend, credit."""
+    legend (its texts, and the shade of each key), credit."""
 
     def __init__(self, html):
         super().__init__()
@@ -59,7 +59,9 @@ class MapParser(HTMLParser):
         attrs = dict(attrs)
         classes = (attrs.get("class") or "").split()
         if tag == "figure" and "map" in classes:
-            self.maps.append({"links": [], "legend": [], "credit": "", "outline": False})
+            self.maps.append(
+                {"links": [], "legend": [], "keys": [], "credit": "", "outline": False}
+            )
         elif not self.maps:
             return
         elif tag == "svg":
@@ -76,6 +78,8 @@ class MapParser(HTMLParser):
             self._in = "legend"
         elif tag == "li" and self._in == "legend":
             self.maps[-1]["legend"].append("")
+        elif tag == "span" and "map__key" in classes and self._in == "legend":
+            self.maps[-1]["keys"].append(" ".join(c for c in classes if c != "map__key"))
         elif tag == "p" and "map__credit" in classes:
             self._in = "credit"
 
@@ -327,6 +331,43 @@ def test_the_organisation_list_map_counts_the_filtered_organisations(client, see
     assert set(shaded) == set(counts)
     for url, count in counts.items():
         assert shaded[url].endswith(f": {count} organisation" + ("s" if count > 1 else ""))
+
+
+def test_the_organisation_map_has_shades_that_fit_its_counts_at_any_size(client, seeded):
+    """Classes fixed at 1, 2, 5, 10 and 25 organisations drew every municipality in the
+    darkest shade at 100,000 organisations. They now follow the busiest municipality: five
+    shades, each holding the counts its legend says; the busiest is the darkest."""
+    added = {"Barcelona": 600, "Girona": 30, "Sabadell": 1}
+    for name, number in added.items():
+        town = Municipality.objects.get(name=name)
+        Organisation.objects.bulk_create(
+            Organisation(
+                name_ca=f"Entitat de {name} {n}",
+                name_en=f"Entity of {name} {n}",
+                slug_ca=f"entitat-{town.slug}-{n}",
+                slug_en=f"entity-{town.slug}-{n}",
+                municipality=town,
+            )
+            for n in range(number)
+        )
+    drawn = the_map(client, "/en/organisations/")
+    assert drawn["legend"][0].strip() == "None" and drawn["keys"][0] == ""
+    ranges = {}
+    for shade, text in zip(drawn["keys"][1:], drawn["legend"][1:], strict=True):
+        numbers = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)]
+        ranges[shade] = (numbers[0], float("inf") if "or more" in text else numbers[-1])
+    assert list(ranges) == ["c1", "c2", "c3", "c4", "c5"]
+    shade_of = {}
+    for link in drawn["links"]:
+        if link["classes"]:
+            (shade,) = link["classes"]
+            count = int(link["label"].rsplit(": ", 1)[1].split()[0].replace(",", ""))
+            low, high = ranges[shade]
+            assert low <= count <= high, (link["label"], shade, ranges[shade])
+            shade_of[link["href"]] = shade
+    assert shade_of["/en/municipalities/barcelona/"] == "c5"
+    assert shade_of["/en/municipalities/sabadell/"] == "c1"
+    assert shade_of["/en/municipalities/girona/"] not in ("c1", "c5")
 
 
 def test_a_list_map_follows_an_edit_at_once_and_each_filter_and_language_has_its_own(
