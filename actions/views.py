@@ -109,6 +109,7 @@ class LineDetailView(DetailView):
             line.actions.order_by("position"),
             param="page",
             per_page=self.actions_per_page,
+            total=line.action_count,
         )
         grid = build_grid(
             lines=[line],
@@ -220,8 +221,12 @@ class TimelineView(TimelineMixin, View):
             actions = actions.filter(Exists(filterset.filter_queryset(own_years)))
         grid = page = None
         if not filterset.year_outside_plan:
-            # A plan of 2,000 actions is read a page of actions at a time, in line order.
-            page = SectionPage(request, actions, param="page", per_page=self.actions_per_page)
+            # A plan of 2,000 actions is read a page of actions at a time, in line order. Its
+            # lines' counts (cached) add up to the total, unless a year or status filters.
+            total = None if only_matching else sum(line.action_count for line in lines)
+            page = SectionPage(
+                request, actions, param="page", per_page=self.actions_per_page, total=total
+            )
             if page.has_previous or page.has_next:
                 shown_lines = {action.line_id for action in page.rows}
                 lines = [line for line in lines if line.pk in shown_lines]

@@ -199,12 +199,18 @@ class SectionPage:
     """One page of a long section of a detail page, read with ``?<param>=n``.
 
     No COUNT: one row more than the page tells whether there is a next page. Pages stop at
-    MAX_BROWSABLE rows, like the lists.
+    MAX_BROWSABLE rows, like the lists. A caller that knows how many rows there are anyway
+    (a line's actions, a funder's fundings) gives ``total``: the page then knows its rows'
+    place in it and how many pages there are ("Page 2 of 40").
     """
 
-    def __init__(self, request, queryset, *, param, per_page):
+    def __init__(self, request, queryset, *, param, per_page, total=None):
         self.param, self.request = param, request
         last = max(1, MAX_BROWSABLE // per_page)
+        self.total, self.num_pages = total, None
+        if total is not None:
+            # Past the last page: the last one, as on the lists.
+            last = self.num_pages = min(max(1, -(-total // per_page)), last)
         try:
             number = int(request.GET.get(param, 1))
         except (TypeError, ValueError):
@@ -215,6 +221,8 @@ class SectionPage:
         self.rows = rows[:per_page]
         self.has_previous = self.number > 1
         self.has_next = len(rows) > per_page and self.number < last
+        self.first = start + 1 if self.rows else 0
+        self.last = start + len(self.rows)
 
     def __iter__(self):
         return iter(self.rows)

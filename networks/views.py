@@ -254,13 +254,14 @@ class FunderDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         fundings = self.object.fundings.select_related("network", "organisation", "event")
+        context["funding_count"] = fundings.count()
         context["fundings"] = SectionPage(
             self.request,
             fundings.order_by("start_year", "id"),
             param="page",
             per_page=self.fundings_per_page,
+            total=context["funding_count"],
         )
-        context["funding_count"] = fundings.count()
         context["structured_data"] = structured_data.funder(self.object, self.request)
         return context
 

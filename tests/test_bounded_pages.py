@@ -221,6 +221,11 @@ def test_funder_fundings_are_paginated(client, big):
     assert rows == [per_page, funder.fundings.count() - per_page]
     assert 'rel="next"' in first and 'rel="prev"' in second
     assert f"{funder.fundings.count()} fundings recorded." in first
+    assert '<span aria-current="page">Page 2 of 2</span>' in second
+    # Past the last page: the last one.
+    assert '<span aria-current="page">Page 2 of 2</span>' in (
+        client.get(f"{url}?page=9").content.decode()
+    )
     # A page number that makes no sense gives the first page, not an error.
     assert client.get(f"{url}?page=nonsense").status_code == 200
 
@@ -402,6 +407,7 @@ def test_a_line_with_many_actions_shows_them_a_page_at_a_time(client, db):
     assert len(rows.findall(first)) == 50
     assert "<dd>61</dd>" in first  # the line's total stays on every page
     assert 'href="?page=2#line-actions" rel="next"' in first
+    assert '<span aria-current="page">Page 1 of 2</span>' in first
     second = client.get(url, {"page": 2}).content.decode()
     assert len(rows.findall(second)) == 11
     assert 'rel="next"' not in second and 'href="?page=1#line-actions" rel="prev"' in second

@@ -340,18 +340,32 @@ def test_timeline_queries_stay_bounded(client, django_assert_max_num_queries, ex
     grow(plan, extra_actions)
     url = timeline_url(plan, "en")
     per_page = TimelineView.actions_per_page
+    total = 28 + extra_actions
+    pages = -(-total // per_page)
     shown, page = {}, 1
     while True:
         with django_assert_max_num_queries(6):
             response = client.get(f"{url}?page={page}")
-        cells = grid_cells(parse_html(response.content))
+        document = parse_html(response.content)
+        cells = grid_cells(document)
         assert 0 < len(cells) <= per_page
+        # Which actions of how many, and which page of how many, a reader is on.
+        said = " ".join(document.find("p", "result-count").text.split())
+        if pages > 1:
+            first = (page - 1) * per_page + 1
+            last = first + len(cells) - 1
+            assert said == f"Actions {first}–{last} of {total} shown. Page {page} of {pages}."
+        else:
+            assert said == f"{total} actions shown."
         shown |= cells
         if 'rel="next"' not in response.content.decode():
             break
         page += 1
     # Every action once, a bounded page at a time, in as many pages as it takes.
-    assert len(shown) == 28 + extra_actions
-    assert page == -(-(28 + extra_actions) // per_page)
+    assert len(shown) == total
+    assert page == pages
+    # Past the last page: the last one, not an empty table.
+    past = parse_html(client.get(f"{url}?page={pages + 5}").content)
+    assert grid_cells(past) == cells
     with django_assert_max_num_queries(6):
         client.get(timeline_url(plan, "en", status="planned", line=1, year=2020))
