@@ -154,7 +154,9 @@ class SearchView(TemplateView):
                         }
                     )
         context.update(form=form, query=query, groups=groups)
+        # What the page shows: a kind with more matches links to its list, which counts them.
         context["total"] = sum(len(group["results"]) for group in groups)
+        context["more"] = any(group["more"] for group in groups)
         return context
 
 

@@ -1,12 +1,16 @@
 """Search across the directory: accents, case and word endings do not matter, in either
 language, on SQLite (folded prefix match) and PostgreSQL (full-text, GIN-indexed)."""
 
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.utils import translation
 
 from networks.models import Event, Municipality, Network, Organisation
 from networks.search import fold, query_words
+from networks.site_pages import SearchView
 from tests.factories import make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +119,27 @@ def test_search_page_groups_results_by_kind(client, seeded):
     assert 'id="group-municipalities"' in body
     assert 'id="group-organisations"' in body
     assert "/en/municipalities/barcelona/" in body
+
+
+def test_search_page_counts_what_it_shows_and_says_when_there_is_more(client, seeded, monkeypatch):
+    """The page shows the best few of each kind. It once said "42 results" for a word that
+    matches thousands of organisations: when a kind has more, it now says these are the
+    best, and that kind's link leads to the rest."""
+    status = re.compile(r'role="status">([^<]*)<')
+    shown = re.compile(r'<ul class="plain-list results">(.*?)</ul>', re.S)
+
+    def read(path):
+        body = client.get(path).content.decode()
+        links = sum(part.count("<li>") for part in shown.findall(body))
+        return html.unescape(status.search(body)[1]), links, body
+
+    said, links, body = read("/en/search/?q=amposta")
+    assert "More results in" not in body
+    assert said == f"{links} results for “amposta”"
+    monkeypatch.setattr(SearchView, "per_kind", 1)
+    said, links, body = read("/en/search/?q=barcelona")
+    assert "More results in" in body
+    assert said.startswith(f"The best {links} results for “barcelona”, by kind.")
 
 
 def test_search_page_with_nothing_found(client, seeded):
