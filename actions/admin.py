@@ -42,6 +42,7 @@ class AxisAdmin(TranslatedAdmin):
 class ActionInline(TranslationStackedInline):
     model = Action
     extra = 0
+    max_rows = 50  # more: the line's page links to them in the actions list
     fields = ["position", "title", "description"]
     show_change_link = True
 

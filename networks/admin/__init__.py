@@ -97,8 +97,14 @@ class MembershipInline(TranslationTabularInline):
     model = Membership
     formset = UniqueMembershipFormSet
     extra = 0
+    max_rows = 50  # more: the network's page links to them in the memberships list
     autocomplete_fields = ["organisation", "municipality"]
     fields = ["organisation", "municipality", "role", "start_year", "end_year", "note", "source"]
+
+    def get_queryset(self, request):
+        # Each row's name reads its network and member: three queries a row without this.
+        queryset = super().get_queryset(request)
+        return queryset.select_related("network", "organisation", "municipality")
 
 
 class ReportedMemberCountInline(TranslationTabularInline):
@@ -110,6 +116,12 @@ class FundingInline(TranslationStackedInline):
     model = Funding
     fk_name = "network"
     extra = 0
+    max_rows = 50
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related("funder", "network", "organisation", "event")
+
     autocomplete_fields = ["funder", "organisation", "event"]
 
 

@@ -3,7 +3,8 @@
 ``XmessAdmin`` composes the concerns of this package: full history with a safe revert
 (``history.py``), recovery of deleted entries (``recovery.py``), a confirmed delete
 (``deletion.py``), CSV export (``exports.py``), the missing-translation column
-(``translations.py``) and no lost updates (``versions.py``). ``TranslatedAdmin`` adds
+(``translations.py``), no lost updates (``versions.py``) and change pages that stay a page
+when an entry has thousands of inline rows (``long_inlines.py``). ``TranslatedAdmin`` adds
 modeltranslation's language tabs.
 """
 
@@ -13,12 +14,15 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from .deletion import ConfirmCascadeMixin
 from .exports import CSVExportMixin
+from .long_inlines import LongInlinesMixin
 from .recovery import RecoveryAdmin
 from .translations import missing_translations_of
 from .versions import VersionedAdminMixin
 
 
-class XmessAdmin(VersionedAdminMixin, ConfirmCascadeMixin, CSVExportMixin, RecoveryAdmin):
+class XmessAdmin(
+    LongInlinesMixin, VersionedAdminMixin, ConfirmCascadeMixin, CSVExportMixin, RecoveryAdmin
+):
     """Base admin for every model of the directory and the plans."""
 
     change_list_template = "admin/xmess/change_list.html"
