@@ -4,13 +4,15 @@ the content version (networks/caching.py).
 The middleware. ``PublicPageCacheMiddleware`` sits after ``LocaleMiddleware`` (the language
 is known) and keys a page on the scheme, host, language and full path with its query
 string; the stored page carries the version it was rendered under, and is served only while
-that is still the current version. Each process also keeps the pages it served lately in
-its own memory (``PAGE_MEMORY_BYTES``, least recently used out first), stamped with the
-version and change time they were rendered under: a hit then needs only the version, not
-the page from the shared cache (a list with its map is 300 KB to carry from Redis and
-unpickle on every request). With Redis, not even the version: each process keeps a copy of
-it, which every change announces on a Redis channel (networks/shared_cache.py). The stamp is
-checked on every request, so a change made through any server is seen at once all the same.
+that is still the current version. The day is part of that version: a page that names it
+(upcoming events, this year) changes at midnight though nothing was edited. Each process
+also keeps the pages it served lately in its own memory (``PAGE_MEMORY_BYTES``, least
+recently used out first), stamped with the version and change time they were rendered
+under: a hit then needs only the version, not the page from the shared cache (a list with
+its map is 300 KB to carry from Redis and unpickle on every request). With Redis, not even
+the version: each process keeps a copy of it, which every change announces on a Redis
+channel (networks/shared_cache.py). The stamp is checked on every request, so a change made
+through any server is seen at once all the same.
 It serves and stores only GET/HEAD requests without a session or messages cookie and
 without credentials (staff always carry a session cookie), outside the admin, and only 200
 responses that set no cookie, used no CSRF token and no CSP nonce, and say nothing against
@@ -35,6 +37,7 @@ page's, weak (``W/``), as Django's ``GZipMiddleware`` makes it: the same content
 encoding, so either answers a conditional request with 304.
 """
 
+import datetime
 import hashlib
 import logging
 import re
@@ -45,6 +48,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -171,6 +175,23 @@ def cacheable_response(request, response):
     return vary <= CACHEABLE_VARY
 
 
+_day = (0.0, "", 0.0)  # (next midnight, today, today's midnight), worked out once a day
+
+
+def local_day():
+    """(today's date in the site's time zone, its midnight as a timestamp)."""
+    global _day
+    now = timezone.now().timestamp()
+    if not _day[2] <= now < _day[0]:
+        today = timezone.localdate()
+        midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+        following = timezone.make_aware(
+            datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min)
+        )
+        _day = (following.timestamp(), today.isoformat(), midnight.timestamp())
+    return _day[1], _day[2]
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -193,6 +214,11 @@ class PublicPageCacheMiddleware:
         except Exception:  # the site keeps serving, uncached, through a cache outage
             logger.exception("Cache unavailable: serving without it")
             return self.get_response(request)
+        # Pages that name the day (the home page's upcoming and recent events, the calendar,
+        # "this year" on a timeline, a plan that has ended) change at midnight without any
+        # edit: each day is a version of its own, and its midnight a change.
+        day, midnight = local_day()
+        version, changed = f"{version}.{day}", max(changed, midnight)
         etag = quote_etag(f"{version}-{digest[:16]}")
         # A client holding this ETag got it from this page at this version: no need to render.
         # (Compared weakly: a client holding the gzip's W/ tag matches too.)

@@ -3,6 +3,7 @@
 import gzip
 import os
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
@@ -10,7 +11,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from networks.caching import VERSION_KEY, bump_content_version, content_version
 from networks.models import Network, Organisation, Theme
@@ -461,3 +462,30 @@ def test_a_page_for_a_session_is_never_compressed(client, seeded):
     login = client.get(admin_url("login"), HTTP_ACCEPT_ENCODING="gzip")
     assert b"csrfmiddlewaretoken" in login.content
     assert not login.has_header("Content-Encoding")
+
+
+def test_a_cached_page_that_names_the_day_is_rendered_again_the_next_day(
+    client, seeded, monkeypatch
+):
+    """The home page lists upcoming events. With no edit at all, an event that is over by the
+    next day is not upcoming then, though the content version has not changed."""
+    event = make_event("Trobada d'avui", "Today's meeting", start_date=timezone.localdate())
+    with translation.override("en"):
+        url = event.get_absolute_url()
+
+    def upcoming(response):
+        """The links of the page's "Upcoming events" section (none when it has none)."""
+        body = response.content.decode()
+        if 'id="upcoming-heading"' not in body:
+            return ""
+        return body.split('id="upcoming-heading"')[1].split("</section>")[0]
+
+    first = client.get("/en/")
+    assert url in upcoming(first)
+    assert client.get("/en/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    later = timezone.now() + timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert url not in upcoming(client.get("/en/"))
+    # A client holding the day before's copy gets the new one, by either of its validators.
+    assert client.get("/en/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    assert client.get("/en/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 200
