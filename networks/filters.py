@@ -5,6 +5,7 @@ An unknown value makes that filter invalid: it is ignored and the form says so."
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -188,6 +189,12 @@ def event_year_choices():
 
 
 class EventFilter(SearchFilterSet, ThemeFilterMixin, geography_filters("municipality")):
+    when = django_filters.ChoiceFilter(
+        label=_("When"),
+        choices=[("upcoming", _("Upcoming and ongoing")), ("past", _("Past"))],
+        method="filter_when",
+        empty_label=_("Any time"),
+    )
     year = django_filters.ChoiceFilter(
         label=_("Year"),
         choices=event_year_choices,
@@ -205,7 +212,15 @@ class EventFilter(SearchFilterSet, ThemeFilterMixin, geography_filters("municipa
 
     class Meta:
         model = Event
-        fields = ["q", "year", "theme", "municipality", "network", "comarca", "province"]
+        fields = ["q", "when", "year", "theme", "municipality", "network", "comarca", "province"]
+
+    def filter_when(self, queryset, name, value):
+        """Upcoming: not over today (an event on now counts), soonest first; the list is
+        otherwise newest first, which at this size starts a year or more ahead. Past: over."""
+        today = timezone.localdate()
+        if value == "upcoming":
+            return queryset.not_over(today).order_by("start_date", "title_ca")
+        return queryset.over(today)
 
 
 class ThemeFilter(SearchFilterSet):

@@ -1,6 +1,7 @@
 """The public directory as a visitor sees it: every page in both languages, the language
 switcher landing on the same object, filters, bad input, sitemap, and bounded queries."""
 
+import datetime
 import html
 import json
 import re
@@ -9,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from actions.models import Action, Plan, ScheduledYear
 from networks.models import (
@@ -765,3 +766,27 @@ def test_counts_in_the_thousands_are_written_as_each_language_writes_them(client
     assert f"Barcelona: {in_barcelona:,} organisations" in body
     # Numbers that are not text for a reader stay as they are: a page link, a year.
     assert 'href="?page=2"' in body
+
+
+def test_the_events_list_shows_upcoming_ones_soonest_first_or_the_past_ones(client, db):
+    """Newest first, the list of a directory with events planned a year ahead starts a year
+    ahead. "Upcoming and ongoing" starts today, soonest first (an event on now included);
+    the home page's upcoming events link to it, and the API takes the same filter."""
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    make_event("Trobada passada", "Past meeting", start_date=today - 10 * day)
+    make_event("Fira en curs", "Ongoing fair", start_date=today - day, end_date=today + day)
+    make_event("Trobada llunyana", "Far meeting", start_date=today + 400 * day)
+    make_event("Trobada propera", "Soon meeting", start_date=today + 3 * day)
+
+    def titles(query):
+        body = client.get(f"/en/events/{query}").content.decode()
+        return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', body)
+
+    assert titles("") == ["Far meeting", "Soon meeting", "Ongoing fair", "Past meeting"]
+    assert titles("?when=upcoming") == ["Ongoing fair", "Soon meeting", "Far meeting"]
+    assert titles("?when=past") == ["Past meeting"]
+    assert 'href="/en/events/?when=upcoming"' in client.get("/en/").content.decode()
+    api = client.get("/api/v1/events/?when=upcoming&lang=en").json()
+    assert [event["title"]["en"] for event in api["results"]] == titles("?when=upcoming")
+    assert client.get("/api/v1/events/?when=someday").status_code == 400
