@@ -2,9 +2,16 @@
 it needs a second, explicit confirmation naming how many of each will go.
 """
 
-from django.contrib.admin.utils import NestedObjects, unquote
+from django.contrib.admin.utils import NestedObjects, display_for_value, quote, unquote
 from django.db import router
 from django.http import QueryDict
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+
+# The confirmation names this many of the rows that go, and counts the rest (Django's
+# "...and N more objects."): a network of 25,000 members listed them all in 3.5 MB.
+SHOWN_ROWS = 100
 
 
 def cascaded_counts(obj):
@@ -21,6 +28,59 @@ def cascaded_counts(obj):
     return sorted(counts)
 
 
+class Named:
+    """A row of the confirmation's list, named only when the page shows it: naming a
+    membership reads its member, a query each (17 s for a network of 25,000 members)."""
+
+    def __init__(self, obj, admin_site):
+        self.obj, self.admin_site = obj, admin_site
+
+    def __html__(self):
+        obj, opts = self.obj, self.obj._meta
+        if self.admin_site.is_registered(type(obj)):
+            try:
+                url = reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                    args=(quote(obj.pk),),
+                )
+            except NoReverseMatch:
+                pass
+            else:
+                name = display_for_value(str(obj), "-")
+                label = capfirst(opts.verbose_name)
+                return format_html('{}: <a href="{}">{}</a>', label, url, name)
+        return format_html("{}: {}", capfirst(opts.verbose_name), obj)
+
+    __str__ = __html__
+
+
+def deleted_objects(objs, request, admin_site):
+    """Django's ``get_deleted_objects`` (what goes, how many of each, the permissions it
+    needs, what protects it), with each row named only if the page shows it. Every row's
+    delete permission is still checked."""
+    try:
+        first = objs[0]
+    except IndexError:
+        return [], {}, set(), []
+    collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+    collector.collect(objs)
+    perms_needed = set()
+
+    def named(obj):
+        model = type(obj)
+        admin = admin_site.get_model_admin(model) if admin_site.is_registered(model) else None
+        if admin is not None and not admin.has_delete_permission(request, obj):
+            perms_needed.add(obj._meta.verbose_name)
+        return Named(obj, admin_site)
+
+    to_delete = collector.nested(named)
+    protected = [named(obj) for obj in collector.protected]
+    model_count = {
+        model._meta.verbose_name_plural: len(rows) for model, rows in collector.model_objs.items()
+    }
+    return to_delete, model_count, perms_needed, protected
+
+
 class ConfirmCascadeMixin:
     """Deleting an entry that has dependents needs a second, explicit confirmation.
 
@@ -30,6 +90,10 @@ class ConfirmCascadeMixin:
     """
 
     delete_confirmation_template = "admin/xmess/delete_confirmation.html"
+    delete_confirmation_max_display = SHOWN_ROWS
+
+    def get_deleted_objects(self, objs, request):
+        return deleted_objects(objs, request, self.admin_site)
 
     def delete_view(self, request, object_id, extra_context=None):
         extra_context = dict(extra_context or {})

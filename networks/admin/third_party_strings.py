@@ -13,7 +13,7 @@ template is overridden instead (``simple_history/object_history_form.html``): it
 breadcrumbs named the app by its label.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 DJANGO_ADMIN = (
     gettext_noop("- Select an option -"),
@@ -43,6 +43,11 @@ DJANGO_ADMIN = (
         "objects, but your account doesn't have permission to delete the following types of "
         "objects:"
     ),
+)
+
+# Plurals are marked with ngettext_lazy, which makemessages reads as one entry with its plural.
+DJANGO_ADMIN_PLURALS = (
+    ngettext_lazy("…and %(count)d more object.", "…and %(count)d more objects.", 0),
 )
 
 SIMPLE_HISTORY = (
