@@ -11,6 +11,7 @@ import pytest
 from actions.admin import ActionInline
 from actions.models import Action
 from networks.admin import MembershipInline, deletion
+from networks.admin.long_inlines import FewOrChosenFilter
 from networks.models import Membership, Organisation
 from tests.admin_support import admin_url
 from tests.factories import make_action, make_line, make_membership, make_network, make_plan
@@ -123,3 +124,23 @@ def test_deleting_a_network_of_many_members_names_the_first_rows_and_counts_the_
     assert Organisation.objects.filter(slug_ca__startswith=f"entitat-{network.pk}-").count() == (
         members
     )
+
+
+def test_the_memberships_filter_by_network_lists_only_the_chosen_one_when_there_are_many(
+    staff_client, monkeypatch
+):
+    """With 2,000 networks the filter listed them all on every page of memberships (150 KB).
+    Past a few it shows only the network chosen, and still filters by it."""
+    monkeypatch.setattr(FewOrChosenFilter, "max_choices", 2)
+    network = make_network("Xarxa escollida", "Chosen network")
+    crowd(network, 3)
+    members = admin_url("networks_membership_changelist", lang="en")
+    page = staff_client.get(members).content.decode()
+    assert "?network__id__exact=" not in page
+    response = staff_client.get(f"{members}?network__id__exact={network.pk}")
+    assert response.context["cl"].result_count == 3
+    chosen = response.content.decode()
+    assert set(re.findall(r'href="\?network__id__exact=(\d+)"', chosen)) == {str(network.pk)}
+    # A network that is not a number is a clear error, not a list of everything.
+    bogus = staff_client.get(f"{members}?network__id__exact=abc")
+    assert bogus.status_code == 302 and bogus["Location"].endswith("?e=1")

@@ -28,6 +28,7 @@ from ..models import (
 )
 from .base import TranslatedAdmin, XmessAdmin
 from .forms import UniqueMembershipFormSet
+from .long_inlines import FewOrChosenFilter
 from .scope import MunicipalScopeMixin
 from .translations import MissingTranslationFilter
 
@@ -148,7 +149,7 @@ class StrategicLineAdmin(TranslatedAdmin):
 @admin.register(Membership)
 class MembershipAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
     list_display = ["member", "network", "role", "start_year", "end_year"]
-    list_filter = ["role", ("network", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["role", ("network", FewOrChosenFilter)]
     list_select_related = ["network", "organisation", "municipality"]
     search_fields = [
         "network__name_ca",
