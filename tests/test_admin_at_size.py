@@ -97,6 +97,8 @@ def test_a_line_with_more_actions_than_a_page_links_to_them(staff_client):
     assert f"N'hi ha {ActionInline.max_rows + 1}, massa per editar en aquesta pàgina." in page
     actions = admin_url("actions_action_changelist", lang="ca")
     assert f'href="{actions}?line__id__exact={line.pk}"' in page
+    listed = staff_client.get(f"{actions}?line__id__exact={line.pk}")
+    assert listed.context["cl"].result_count == ActionInline.max_rows + 1
     make_action(line, ActionInline.max_rows + 5)  # counted again on the next view
     page = staff_client.get(change_url(line, lang="ca")).content.decode()
     assert f"N'hi ha {ActionInline.max_rows + 2}," in page
