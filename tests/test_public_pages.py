@@ -790,3 +790,16 @@ def test_the_events_list_shows_upcoming_ones_soonest_first_or_the_past_ones(clie
     api = client.get("/api/v1/events/?when=upcoming&lang=en").json()
     assert [event["title"]["en"] for event in api["results"]] == titles("?when=upcoming")
     assert client.get("/api/v1/events/?when=someday").status_code == 400
+
+
+def test_the_grouped_filter_writes_what_is_not_a_count_as_it_is():
+    """A template that reaches a missing figure ('' in a template) or None shows it as
+    before, never an error page."""
+    from django.template import Context, Template
+
+    template = Template("{% load xmess %}[{{ value|grouped }}]")
+    with translation.override("ca"):
+        assert template.render(Context({"value": 12345})) == "[12.345]"
+        assert template.render(Context({"value": None})) == "[None]"
+        assert template.render(Context({})) == "[]"
+        assert template.render(Context({"value": "3"})) == "[3]"

@@ -69,7 +69,10 @@ def member_roles(memberships):
 def grouped(count):
     """{{ paginator.count|grouped }}: a count as the language writes it (100.021 in Catalan,
     100,021 in English). In a ``{% blocktranslate count n=… with counter=…|grouped %}``
-    the plural follows ``n`` and the text shows ``counter``: the catalogue's msgids stay."""
+    the plural follows ``n`` and the text shows ``counter``: the catalogue's msgids stay.
+    Anything but a whole number is written as it is, as Django's own filters do."""
+    if not isinstance(count, int) or isinstance(count, bool):
+        return count
     return _grouped(count)
 
 
