@@ -20,7 +20,12 @@ from django.utils import translation
 from networks import maps
 from networks.collation import sort_key
 from networks.models import Comarca, Event, Membership, Municipality, Network, Organisation
-from tests.factories import make_membership, make_network, make_organisation
+from tests.factories import (
+    make_membership,
+    make_network,
+    make_organisation,
+    make_organisations,
+)
 from tests.test_public_pages import QUERY_CAP
 
 pytestmark = pytest.mark.django_db
@@ -339,17 +344,7 @@ def test_the_organisation_map_has_shades_that_fit_its_counts_at_any_size(client,
     shades, each holding the counts its legend says; the busiest is the darkest."""
     added = {"Barcelona": 600, "Girona": 30, "Sabadell": 1}
     for name, number in added.items():
-        town = Municipality.objects.get(name=name)
-        Organisation.objects.bulk_create(
-            Organisation(
-                name_ca=f"Entitat de {name} {n}",
-                name_en=f"Entity of {name} {n}",
-                slug_ca=f"entitat-{town.slug}-{n}",
-                slug_en=f"entity-{town.slug}-{n}",
-                municipality=town,
-            )
-            for n in range(number)
-        )
+        make_organisations(number, municipality=Municipality.objects.get(name=name))
     drawn = the_map(client, "/en/organisations/")
     assert drawn["legend"][0].strip() == "None" and drawn["keys"][0] == ""
     ranges = {}

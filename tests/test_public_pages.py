@@ -32,6 +32,7 @@ from tests.factories import (
     make_municipality,
     make_network,
     make_organisation,
+    make_organisations,
     make_plan,
     make_theme,
 )
@@ -740,16 +741,7 @@ def test_counts_in_the_thousands_are_written_as_each_language_writes_them(client
     """At the directory's real size counts run into thousands: a reader of Catalan reads
     1.021, a reader of English 1,021, and neither 1021. Home, list and map alike."""
     barcelona = Municipality.objects.get(slug="barcelona")
-    Organisation.objects.bulk_create(
-        Organisation(
-            name_ca=f"Entitat {n:04}",
-            name_en=f"Entity {n:04}",
-            slug_ca=f"entitat-{n:04}",
-            slug_en=f"entity-{n:04}",
-            municipality=barcelona,
-        )
-        for n in range(1000)
-    )
+    make_organisations(1000, municipality=barcelona)
     total = Organisation.objects.count()
     in_barcelona = Organisation.objects.filter(municipality=barcelona).count()
     catalan, english = f"{total:,}".replace(",", "."), f"{total:,}"
