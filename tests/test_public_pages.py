@@ -771,16 +771,21 @@ def test_the_events_list_shows_upcoming_ones_soonest_first_or_the_past_ones(clie
     make_event("Trobada llunyana", "Far meeting", start_date=today + 400 * day)
     make_event("Trobada propera", "Soon meeting", start_date=today + 3 * day)
 
+    mine = {"Past meeting", "Ongoing fair", "Far meeting", "Soon meeting"}
+
     def titles(query):
+        """This test's events in the order the list shows them (other tests' data aside)."""
         body = client.get(f"/en/events/{query}").content.decode()
-        return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', body)
+        shown = re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', body)
+        return [title for title in shown if title in mine]
 
     assert titles("") == ["Far meeting", "Soon meeting", "Ongoing fair", "Past meeting"]
     assert titles("?when=upcoming") == ["Ongoing fair", "Soon meeting", "Far meeting"]
     assert titles("?when=past") == ["Past meeting"]
     assert 'href="/en/events/?when=upcoming"' in client.get("/en/").content.decode()
     api = client.get("/api/v1/events/?when=upcoming&lang=en").json()
-    assert [event["title"]["en"] for event in api["results"]] == titles("?when=upcoming")
+    found = [event["title"]["en"] for event in api["results"]]
+    assert [title for title in found if title in mine] == titles("?when=upcoming")
     assert client.get("/api/v1/events/?when=someday").status_code == 400
 
 
