@@ -111,9 +111,12 @@ def test_deleting_a_network_of_many_members_names_the_first_rows_and_counts_the_
     members = deletion.SHOWN_ROWS + 30
     organisations = crowd(network, members)
     url = admin_url("networks_network_delete", network.pk, lang="ca")
-    # One query to name each row shown (its member), none for the rows only counted.
-    with django_assert_max_num_queries(deletion.SHOWN_ROWS + 25):
+    # One query to name each row shown (its member), none for the rows only counted; the
+    # memberships are read once, for the counts and the list alike.
+    with django_assert_max_num_queries(deletion.SHOWN_ROWS + 25) as queries:
         page = staff_client.get(url).content.decode()
+    memberships = [q for q in queries.captured_queries if 'FROM "networks_membership"' in q["sql"]]
+    assert len(memberships) == 1
     # The network, then as many of its memberships as the list shows.
     assert page.count("Pertinença: <a href=") == deletion.SHOWN_ROWS - 1
     # The network and its memberships are the rows that go (links to its themes: none).
