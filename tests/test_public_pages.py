@@ -800,3 +800,16 @@ def test_the_grouped_filter_writes_what_is_not_a_count_as_it_is():
         assert template.render(Context({"value": None})) == "[None]"
         assert template.render(Context({})) == "[]"
         assert template.render(Context({"value": "3"})) == "[3]"
+
+
+def test_a_lists_later_pages_say_their_number_in_the_title(client, db):
+    """Tabs, history and screen readers tell page 1 from page 2 of a list by its title."""
+    for number in range(NetworkListView.paginate_by + 1):
+        make_network(f"Xarxa {number:02}")
+    first = client.get("/en/networks/").content.decode()
+    second = client.get("/en/networks/?page=2").content.decode()
+    assert "<title>Networks · Xarxa ESS</title>" in first
+    assert "<title>Networks, page 2 · Xarxa ESS</title>" in second
+    assert "<title>Xarxes, pàgina 2 · Xarxa ESS</title>" in (
+        client.get("/ca/xarxes/?page=2").content.decode()
+    )
