@@ -28,7 +28,7 @@ from ..models import (
 )
 from .base import TranslatedAdmin, XmessAdmin
 from .forms import UniqueMembershipFormSet
-from .long_inlines import FewOrChosenFilter
+from .long_inlines import FewOrChosenFilter, NamedChoicesInlineMixin
 from .scope import MunicipalScopeMixin
 from .translations import MissingTranslationFilter
 
@@ -94,7 +94,7 @@ class StrategicLineInline(TranslationStackedInline):
     extra = 0
 
 
-class MembershipInline(TranslationTabularInline):
+class MembershipInline(NamedChoicesInlineMixin, TranslationTabularInline):
     model = Membership
     formset = UniqueMembershipFormSet
     extra = 0
@@ -113,7 +113,7 @@ class ReportedMemberCountInline(TranslationTabularInline):
     extra = 0
 
 
-class FundingInline(TranslationStackedInline):
+class FundingInline(NamedChoicesInlineMixin, TranslationStackedInline):
     model = Funding
     fk_name = "network"
     extra = 0
