@@ -1,5 +1,7 @@
 """Public pages of plans: the plan, its lines and actions, and its timeline with exports."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest
@@ -222,8 +224,13 @@ class TimelineView(TimelineMixin, View):
         grid = page = None
         if not filterset.year_outside_plan:
             # A plan of 2,000 actions is read a page of actions at a time, in line order. Its
-            # lines' counts (cached) add up to the total, unless a year or status filters.
-            total = None if only_matching else sum(line.action_count for line in lines)
+            # lines' counts (cached) add up to the total; filtered by a year or a status, the
+            # matching actions are counted once per content version and filters.
+            if only_matching:
+                filters = urlencode(sorted(active.items()))
+                total = cached_by_version(f"timeline-count:{plan.pk}:{filters}", actions.count)
+            else:
+                total = sum(line.action_count for line in lines)
             page = SectionPage(
                 request, actions, param="page", per_page=self.actions_per_page, total=total
             )

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from actions.models import Action, Plan, ScheduledYear
 from actions.views import TimelineView
+from tests.factories import make_action, make_year
 from tests.plans_support import grid_cells, make_plan, parse_html
 
 pytestmark = pytest.mark.django_db
@@ -369,3 +370,25 @@ def test_timeline_queries_stay_bounded(client, django_assert_max_num_queries, ex
     assert grid_cells(past) == cells
     with django_assert_max_num_queries(6):
         client.get(timeline_url(plan, "en", status="planned", line=1, year=2020))
+
+
+def test_a_filtered_timeline_counts_its_actions_and_follows_an_edit(client, db):
+    """Filtered by a year, the timeline says how many actions match and which of them a page
+    shows; the count follows an edit at once."""
+    plan = make_plan({1: [[2020]] * 20, 2: [[2021, 2022]] * 8})
+    grow(plan, TimelineView.actions_per_page + 10)  # every year, the 2022 ones included
+    matching = 8 + TimelineView.actions_per_page + 10
+
+    def said(**filters):
+        page = parse_html(client.get(timeline_url(plan, "en", **filters)).content)
+        return " ".join(page.find("p", "result-count").text.split())
+
+    shown = TimelineView.actions_per_page
+    assert said(year=2022) == f"Actions 1–{shown} of {matching} shown. Page 1 of 2."
+    assert said(year=2022, page=2) == (
+        f"Actions {shown + 1}–{matching} of {matching} shown. Page 2 of 2."
+    )
+    make_year(make_action(plan.lines.get(number=2), 99), 2022)
+    assert said(year=2022, page=2) == (
+        f"Actions {shown + 1}–{matching + 1} of {matching + 1} shown. Page 2 of 2."
+    )
