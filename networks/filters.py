@@ -219,7 +219,8 @@ class EventFilter(SearchFilterSet, ThemeFilterMixin, geography_filters("municipa
         otherwise newest first, which at this size starts a year or more ahead. Past: over."""
         today = timezone.localdate()
         if value == "upcoming":
-            return queryset.not_over(today).order_by("start_date", "title_ca")
+            # The id breaks ties, so a row never moves between pages (as the API orders).
+            return queryset.not_over(today).order_by("start_date", "title_ca", "id")
         return queryset.over(today)
 
 
