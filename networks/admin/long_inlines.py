@@ -6,6 +6,11 @@ this entry, and to adding one there.
 At 100,000 organisations the biggest network's page took 175 s and 165 MB of HTML (a form
 row, and a query for each autocomplete field, per membership): gunicorn cut it off, so the
 network could not be edited at all.
+
+The rest of the admin's answers to entries with many rows live here too: inline rows that
+name their chosen entries without a query each (``NamedChoicesInlineMixin``), and a list
+filter that stops listing every network once there are thousands (``FewOrChosenFilter``),
+which is where those links lead.
 """
 
 from urllib.parse import urlencode
