@@ -168,3 +168,31 @@ def test_a_networks_page_reads_its_members_names_with_its_rows(staff_client):
     assert many == few
     for organisation in organisations:
         assert f'<option value="{organisation.pk}" selected>{organisation.name}</option>' in page
+
+
+def test_a_save_keeps_the_rows_its_form_was_shown_with_when_the_count_crosses_the_limit(
+    staff_client,
+):
+    """Someone adds a member while an editor has a network of 50 open: the editor's change
+    to a membership row is saved, not dropped because the network now has 51. And the other
+    way: a form shown without rows still saves once the count falls under the limit."""
+    network = make_network("Xarxa al límit", "Network at the limit")
+    crowd(network, MembershipInline.max_rows)
+    page = staff_client.get(change_url(network)).content.decode()
+    form = read_form(page, "network_form")
+    assert form["memberships-TOTAL_FORMS"] == str(MembershipInline.max_rows)
+    crowd(network, 1)  # someone else, meanwhile
+    form["memberships-0-note_en"] = "Joined through the assembly"
+    assert staff_client.post(change_url(network), form).status_code == 302
+    first = Membership.objects.get(pk=form["memberships-0-id"])
+    assert first.note_en == "Joined through the assembly"
+
+    page = staff_client.get(change_url(network)).content.decode()
+    form = read_form(page, "network_form")
+    assert "memberships-TOTAL_FORMS" not in form
+    network.memberships.order_by("pk").first().delete()
+    network.memberships.order_by("pk").first().delete()  # now under the limit
+    form["summary_en"] = "Saved all the same"
+    assert staff_client.post(change_url(network), form).status_code == 302
+    network.refresh_from_db()
+    assert network.summary_en == "Saved all the same"

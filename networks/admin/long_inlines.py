@@ -44,7 +44,10 @@ class LongInlinesMixin:
 def link_instead(request, obj, inline):
     """(plural name, name, count, list URL, add URL) when ``inline`` has more than its
     ``max_rows`` rows for ``obj``, else None. Counted once per request: Django asks for the
-    inlines several times while it builds or saves the page."""
+    inlines several times while it builds or saves the page. A save keeps the inlines the
+    form was shown with, whatever the count is by then: rows added or removed meanwhile by
+    someone else must neither drop this editor's changes to the rows nor ask for rows the
+    form never had."""
     limit = getattr(inline, "max_rows", None)
     if limit is None:
         return None
@@ -53,7 +56,13 @@ def link_instead(request, obj, inline):
         fk = fk_to_parent(inline, type(obj))
         count = inline.model._default_manager.filter(**{fk.name: obj}).count()
         link = None
-        if count > limit:
+        if request.method == "POST":
+            # Django's formset prefix for these rows: its management form is there if shown.
+            prefix = fk.remote_field.get_accessor_name(model=False).replace("+", "")
+            too_many = f"{prefix}-TOTAL_FORMS" not in request.POST
+        else:
+            too_many = count > limit
+        if too_many:
             opts = inline.model._meta
             admin_name = f"admin:{opts.app_label}_{opts.model_name}"
             only_this = {f"{fk.name}__{fk.target_field.name}__exact": obj.pk}
