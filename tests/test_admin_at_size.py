@@ -23,6 +23,7 @@ from tests.factories import (
     make_network,
     make_organisations,
     make_plan,
+    make_year,
 )
 from tests.form_scraper import read_form
 
@@ -196,3 +197,37 @@ def test_a_save_keeps_the_rows_its_form_was_shown_with_when_the_count_crosses_th
     assert staff_client.post(change_url(network), form).status_code == 302
     network.refresh_from_db()
     assert network.summary_en == "Saved all the same"
+
+
+@pytest.mark.parametrize("kind", ["line", "action"])
+def test_an_entrys_rows_name_it_without_a_query_each(staff_client, kind):
+    """Each inline row's heading names its entry ("1.3 Action…", "1.3 — 2024 (planned)"):
+    from the entry the page already has, not with a query per row (50 queries for a line of
+    50 actions; two per year for an action's years)."""
+    plan = make_plan("Pla de files", "Plan of rows", start_year=2000, end_year=2040)
+    line = make_line(plan, 1)
+    action = make_action(line, 1)
+    entry = line if kind == "line" else action
+
+    def add_rows(number):
+        for _ in range(number):
+            if kind == "line":
+                make_action(line, line.actions.count() + 1)
+            else:
+                make_year(action, 2000 + action.scheduled_years.count())
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = staff_client.get(change_url(entry)).content.decode()
+        return len(captured), page
+
+    add_rows(2)
+    queries()  # the first view also reads what Django keeps afterwards (content types)
+    few, _page = queries()
+    add_rows(10)
+    many, page = queries()
+    assert many == few
+    if kind == "line":
+        assert "1.12 Action 1.12" in page
+    else:
+        assert "1.1 — 2011" in page

@@ -8,7 +8,8 @@ row, and a query for each autocomplete field, per membership): gunicorn cut it o
 network could not be edited at all.
 
 The rest of the admin's answers to entries with many rows live here too: inline rows that
-name their chosen entries without a query each (``NamedChoicesInlineMixin``), and a list
+name their chosen entries without a query each (``NamedChoicesInlineMixin``) and the entry
+they belong to without one either (``rows_know_their_entry``), and a list
 filter that stops listing every network once there are thousands (``FewOrChosenFilter``),
 which is where those links lead.
 """
@@ -39,6 +40,28 @@ class LongInlinesMixin:
                 if pk == obj.pk and link
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            yield rows_know_their_entry(formset), inline
+
+
+def rows_know_their_entry(formset):
+    """``formset`` whose rows hold the entry being edited as their parent. Django gives each
+    row only the parent's id, so a row that names itself through its parent (an action is
+    "1.3 …", its line's number and its own position; a year names its action) read the
+    parent once per row: 50 queries on the page of a line of 50 actions."""
+
+    class RowsKnowTheirEntry(formset):
+        def _construct_form(self, i, **kwargs):
+            form = super()._construct_form(i, **kwargs)
+            parent = self.instance
+            if parent.pk is not None and getattr(form.instance, self.fk.attname) == parent.pk:
+                self.fk.set_cached_value(form.instance, parent)
+            return form
+
+    RowsKnowTheirEntry.__name__ = formset.__name__
+    return RowsKnowTheirEntry
 
 
 def link_instead(request, obj, inline):
