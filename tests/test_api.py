@@ -265,6 +265,21 @@ def test_bad_parameters_get_a_400_that_names_them(seeded, client, query):
     assert set(data) == set(query)
 
 
+def test_the_apis_root_links_every_endpoint_its_docs_and_its_schema(seeded, client):
+    """The README names ``/api/v1/``: opening it shows where everything is, as links."""
+    response, data = get_json(client, "/api/v1/")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert set(data) == {*ENDPOINTS, "docs", "schema"}
+    for name, url in data.items():
+        assert url.startswith("http://testserver/api/v1/")
+        linked = client.get(url)
+        assert linked.status_code == 200, name
+        if name in ENDPOINTS:
+            assert "results" in linked.json()
+    assert client.post("/api/v1/").status_code == 405
+
+
 def test_a_page_past_the_end_and_an_unknown_id_get_a_404(seeded, client):
     response, _data = get_json(client, "/api/v1/networks/", page=999)
     assert response.status_code == 404

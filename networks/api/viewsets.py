@@ -2,7 +2,7 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from .. import filters
 from .. import serializers as api
@@ -17,7 +17,7 @@ from ..models import (
     Organisation,
     Theme,
 )
-from .base import ReadOnlyViewSet, documented
+from .base import CrossOriginGetMixin, ReadOnlyViewSet, documented
 
 
 @documented("networks")
@@ -103,8 +103,24 @@ class EventViewSet(ReadOnlyViewSet):
     filterset_class = filters.EventFilter
 
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+class APIRoot(CrossOriginGetMixin, APIRootView):
+    """``/api/v1/``, the address the README and the open data page give: a link to each
+    endpoint's list, to the documentation and to the OpenAPI document."""
+
+    http_method_names = ["get", "head"]
+
+
+class Router(DefaultRouter):
+    APIRootView = APIRoot
+
+    def get_api_root_view(self, api_urls=None):
+        # URL names in the API's namespace (networks/api/urls.py), endpoints in the order
+        # they were registered, every app's included.
+        lists = {prefix: f"{basename}-list" for prefix, _viewset, basename in self.registry}
+        return self.APIRootView.as_view(api_root_dict={**lists, "docs": "docs", "schema": "schema"})
+
+
+router = Router(trailing_slash=True)
 router.register("networks", NetworkViewSet, basename="network")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("memberships", MembershipViewSet, basename="membership")
