@@ -3,12 +3,15 @@
 import logging
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from actions.models import Plan, ScheduledYear
 from networks.models import Event, Membership, Municipality, Network
 from tests.admin_support import admin_url
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_action, make_line, make_plan, make_year
+from tests.form_scraper import read_form
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +193,52 @@ def test_repeated_failed_logins_lock_the_account(client, seeded, editor, setting
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
     assert client.get(admin_url("index")).status_code == 302  # still sent to the login page
+
+
+def test_municipal_editor_sets_many_statuses_at_once_in_the_timeline_list(
+    client, seeded, barcelona_editor
+):
+    """The timeline's list edits every year's status of a page in one save. The page reads
+    whether each row is the editor's once for all of them, not with a query per row: a
+    municipality with hundreds of actions would otherwise pay two per row and save."""
+    plan = make_plan(
+        "Pla del barri",
+        "Neighbourhood plan",
+        municipality=barcelona_editor.editor_profile.municipality,
+    )
+    line = make_line(plan, 1)
+
+    def add_years(number):
+        for _ in range(number):
+            make_year(make_action(line, line.actions.count() + 1), plan.start_year)
+
+    client.force_login(barcelona_editor)
+    url = (
+        admin_url("actions_scheduledyear_changelist") + f"?action__line__plan__id__exact={plan.pk}"
+    )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        return len(captured), page
+
+    add_years(2)
+    queries()  # the first view also reads what Django keeps afterwards
+    few, _page = queries()
+    add_years(10)
+    many, page = queries()
+    assert many == few
+
+    form = read_form(page, "changelist-form")
+    rows = [key for key in form if key.endswith("-status")]
+    assert len(rows) == 12
+    for key in rows:
+        form[key] = "done"
+    form["_save"] = "Save"
+    response = client.post(url, form)
+    assert response.status_code == 302
+    shown = [form[key.replace("-status", "-id")] for key in rows]
+    changed = ScheduledYear.objects.filter(pk__in=shown)
+    assert set(changed.values_list("status", flat=True)) == {"done"}
+    assert len(shown) == 12
+    assert changed.get(action__position=12).history.latest().history_user == barcelona_editor

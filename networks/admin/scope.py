@@ -6,6 +6,12 @@ to another municipality's entry is refused (403) rather than shown or hidden.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, Value
+
+# Marks the rows read through a municipal editor's own queryset: they are in scope, so
+# asking again is a query per row (Django checks each row of a list's editable form, to
+# show it and again to save it).
+IN_SCOPE = "xmess_in_municipal_scope"
 
 
 def editor_municipality(user):
@@ -40,14 +46,17 @@ class MunicipalScopeMixin:
 
     def _allowed(self, request, obj):
         municipality = editor_municipality(request.user)
-        return obj is None or municipality is None or self.in_municipal_scope(obj, municipality)
+        if obj is None or municipality is None or getattr(obj, IN_SCOPE, False):
+            return True
+        return self.in_municipal_scope(obj, municipality)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         municipality = editor_municipality(request.user)
         if municipality is None:
             return queryset
-        return self.municipal_filter(queryset, municipality)
+        scoped = self.municipal_filter(queryset, municipality)
+        return scoped.annotate(**{IN_SCOPE: Value(True, output_field=BooleanField())})
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
