@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from networks import kept_downloads
+from networks.exports import in_language
 from networks.spreadsheets import csv_lines
 
 # Rows read from the database at a time: a plan of 10,000 action-years never sits in memory.
@@ -56,11 +57,6 @@ def export_rows(scheduled_years):
         }
 
 
-def _in_language(language, lines):
-    with translation.override(language):
-        yield from lines
-
-
 def csv_response(request, scheduled_years, filename, language):
     header = [label for _key, label in COLUMNS]
     rows = (
@@ -71,7 +67,7 @@ def csv_response(request, scheduled_years, filename, language):
         request,
         language,
         "csv",
-        lambda: _in_language(language, csv_lines(header, rows, bom=True)),
+        lambda: in_language(language, csv_lines(header, rows, bom=True)),
         "text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -103,7 +99,7 @@ def json_response(request, scheduled_years, *, plan, filters, url, filename, lan
         request,
         language,
         "json",
-        lambda: _in_language(language, _json_lines(scheduled_years, head)),
+        lambda: in_language(language, _json_lines(scheduled_years, head)),
         "application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'inline; filename="{filename}.json"'

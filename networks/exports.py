@@ -301,7 +301,7 @@ def stream_csv(export, request, language, semicolon):
         yield "".join(writer.writerow([cell(get(row)) for _h, get in columns]) for row in rows)
 
 
-def _in_language(language, stream):
+def in_language(language, stream):
     """Keep the page's language while the response streams (after the view has returned)."""
     with translation.override(language):
         yield from stream
@@ -333,7 +333,7 @@ class ListExportView(View):
             request,
             language,
             format,
-            lambda: _in_language(language, stream()),
+            lambda: in_language(language, stream()),
             CONTENT_TYPES[format],
         )
         disposition = "inline" if format != "csv" else "attachment"

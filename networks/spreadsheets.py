@@ -32,20 +32,14 @@ class _Echo:
 
 
 def csv_lines(header, rows, *, bom=False):
-    """The CSV file, line by line (for a StreamingHttpResponse): see write_csv."""
-    writer = csv.writer(_Echo())
-    yield ("\ufeff" if bom else "") + writer.writerow([str(label) for label in header])
-    for row in rows:
-        yield writer.writerow([csv_cell(value) for value in row])
-
-
-def write_csv(stream, header, rows, *, bom=False):
-    """Write one CSV file to ``stream`` (a text file, a StringIO, an HttpResponse).
+    """One CSV file, line by line (for a StreamingHttpResponse, or joined).
 
     ``header`` is a sequence of column labels, ``rows`` an iterable of sequences of values;
     every value goes through ``csv_cell``. ``bom=True`` starts with a UTF-8 byte order mark,
     for files people open in Excel (see actions/exports.py). Dialect: RFC 4180 (commas,
     quotes when needed, CRLF line ends).
     """
-    for line in csv_lines(header, rows, bom=bom):
-        stream.write(line)
+    writer = csv.writer(_Echo())
+    yield ("\ufeff" if bom else "") + writer.writerow([str(label) for label in header])
+    for row in rows:
+        yield writer.writerow([csv_cell(value) for value in row])

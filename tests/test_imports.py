@@ -157,7 +157,7 @@ def test_semicolon_csv_without_bom_and_xlsx(editor_client):
 def export_rows(client, model):
     response = client.get(admin_url(f"{model}_export"))
     assert response.status_code == 200
-    return response.content
+    return b"".join(response.streaming_content)
 
 
 @pytest.mark.parametrize(

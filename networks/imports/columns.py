@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -293,8 +293,22 @@ class ManyColumn(RefColumn):
     def display(self, value):
         return "; ".join(sorted(self.keys.key_for(pk) for pk in value or ()))
 
+    @property
+    def export_attr(self):
+        return f"xmess_export_{self.field.name}"
+
+    def export_prefetch(self):
+        """What an export prefetches for this column: the key of each linked row, as a
+        list on the row. Going through the related manager instead cost 50 µs a row and
+        field (django-modeltranslation builds a queryset class for every ``.all()``)."""
+        key = self.lookups[0]
+        related = self.field.related_model._default_manager.only(key).order_by()
+        return Prefetch(self.field.name, queryset=related, to_attr=self.export_attr)
+
     def export(self, obj):
-        items = getattr(obj, self.field.name).all()  # prefetched by the export
+        items = getattr(obj, self.export_attr, None)
+        if items is None:
+            items = getattr(obj, self.field.name).all()
         return "; ".join(sorted(getattr(item, self.lookups[0]) for item in items))
 
 

@@ -102,7 +102,7 @@ class ImportMixin:
             columns = self.import_resource().columns
             self.csv_columns = [(column.name, column.export) for column in columns]
             self.csv_select_related = self.import_resource.select_related
-            self.csv_prefetch_related = [c.field.name for c in columns if c.is_m2m]
+            self.csv_prefetch_related = [c.export_prefetch() for c in columns if c.is_m2m]
 
     def _url_name(self, suffix):
         return f"{self.opts.app_label}_{self.opts.model_name}_{suffix}"
