@@ -132,7 +132,7 @@ class ScheduledYearAdmin(ImportMixin, MunicipalScopeMixin, TranslatedAdmin):
         return title if len(title) <= 90 else title[:89] + "…"
 
     def municipal_filter(self, queryset, municipality):
-        return queryset.filter(action__in=Action.objects.concerning_municipality(municipality))
+        return queryset.filter(action__in=Action.objects.keys_concerning_municipality(municipality))
 
     def in_municipal_scope(self, obj, municipality):
         return (
