@@ -1,7 +1,8 @@
 """Catalan and English fields of plans; history registered after translation (see networks)."""
 
 from modeltranslation.translator import TranslationOptions, register
-from simple_history import register as register_history
+
+from networks.history_records import record_history
 
 from .models import Action, Axis, Line, Plan, ScheduledYear
 
@@ -38,6 +39,4 @@ class ScheduledYearTranslation(TranslationOptions):
 
 
 for model in (Plan, Axis, Line, Action, ScheduledYear):
-    # ``modified`` changes on every save: in the history it would only be noise.
-    excluded = [f.name for f in model._meta.fields if f.name == "modified"]
-    register_history(model, m2m_fields=list(model._meta.many_to_many), excluded_fields=excluded)
+    record_history(model)

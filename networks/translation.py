@@ -6,8 +6,8 @@ translation fields exist, so that every edit is kept per field and per language.
 """
 
 from modeltranslation.translator import TranslationOptions, register
-from simple_history import register as register_history
 
+from .history_records import record_history
 from .models import (
     Comarca,
     Event,
@@ -96,6 +96,4 @@ for model in (
     Funding,
     Event,
 ):
-    # ``modified`` changes on every save: in the history it would only be noise.
-    excluded = [f.name for f in model._meta.fields if f.name == "modified"]
-    register_history(model, m2m_fields=list(model._meta.many_to_many), excluded_fields=excluded)
+    record_history(model)

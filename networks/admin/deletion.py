@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from ..history_records import one_deletion
+
 # The confirmation names this many of the rows that go, and counts the rest (Django's
 # "...and N more objects."): a network of 25,000 members listed them all in 3.5 MB.
 SHOWN_ROWS = 100
@@ -103,6 +105,16 @@ class ConfirmCascadeMixin:
 
     def get_deleted_objects(self, objs, request):
         return deleted_objects(objs, request, self.admin_site)
+
+    # One deletion, one moment: the history of every row that goes is written together
+    # (networks/history_records.py), so that recovering the entry finds all of it.
+    def delete_model(self, request, obj):
+        with one_deletion():
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with one_deletion():
+            super().delete_queryset(request, queryset)
 
     def delete_view(self, request, object_id, extra_context=None):
         extra_context = dict(extra_context or {})
