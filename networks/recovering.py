@@ -10,12 +10,19 @@ and ``recover`` brings a group back in an order where every entry finds what it 
 
 from datetime import timedelta
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils.text import Truncator
 from simple_history.utils import get_m2m_reverse_field_name
 
-# A cascade is written in one transaction: its records are seconds apart at most.
+from . import caching
+
+# A cascade is written in one transaction, its records with one moment since
+# history_records.one_deletion; before that, seconds apart at most.
 SAME_DELETION = timedelta(seconds=30)
+
+# Entries that ``recover_many`` brings back per step.
+CHUNK_SIZE = 1000
 
 
 def restore_many_to_many(instance, record):
@@ -100,17 +107,102 @@ def in_recovery_order(group):
     )
 
 
+def _reason(record, reason):
+    """The history keeps a reason of limited length (an entry's name can be longer)."""
+    limit = type(record)._meta.get_field("history_change_reason").max_length
+    return Truncator(reason).chars(limit) if limit else reason
+
+
 def recover(record, user, reason):
     """Bring the entry of deletion ``record`` back, validated as a form would (may raise
     ValidationError), with its links as they were just before the deletion."""
     instance = record.instance
     instance.full_clean()
-    # The history keeps a reason of limited length (an entry's name can be longer).
-    limit = type(record)._meta.get_field("history_change_reason").max_length
-    instance._change_reason = Truncator(reason).chars(limit) if limit else reason
+    instance._change_reason = _reason(record, reason)
     instance._history_user = user
     instance.save(force_insert=True)
     # The deletion record has no links left (Django removes them first): take them from the
     # version before it.
     restore_many_to_many(instance, record.prev_record)
     return instance
+
+
+class Refused(Exception):
+    """``recover_many`` could not bring back the entry of ``record``: ``error`` says why."""
+
+    def __init__(self, record, error):
+        super().__init__(record, error)
+        self.record, self.error = record, error
+
+
+class _OneByOne(Exception):
+    """Something in a chunk needs ``recover``'s own checks, which name the entry."""
+
+
+def recover_many(model, records, user, reason):
+    """``recover`` for each of ``records`` (deletion records of ``model``), the same checks
+    a chunk at a time. One by one, a network's 25,000 memberships took 424 s (nine queries
+    each: the entries it points to, its id, its constraints, the row, its history, the
+    version before it, the admin's log), past gunicorn's time limit, so the network could
+    not be recovered at all.
+
+    A chunk is read and checked in bulk: the entries its rows point to exist (read once,
+    which ``clean()`` and the names then use), their ids are free, each row passes its
+    fields' and its model's checks, and the database refuses a broken constraint. If any
+    of that fails, the chunk goes through ``recover`` row by row, which says which entry
+    cannot come back and why. A model with many-to-many links or its own ``save()`` always
+    goes row by row. Raises ``Refused`` for the first entry that cannot come back."""
+    one_by_one = model._meta.many_to_many or model.save is not models.Model.save
+    recovered = []
+    for start in range(0, len(records), CHUNK_SIZE):
+        chunk = records[start : start + CHUNK_SIZE]
+        try:
+            if one_by_one:
+                raise _OneByOne
+            with transaction.atomic():
+                recovered += _recover_chunk(model, chunk, user, reason)
+        except (_OneByOne, IntegrityError):
+            for record in chunk:
+                try:
+                    recovered.append(recover(record, user, reason))
+                except ValidationError as error:
+                    raise Refused(record, error) from error
+    return recovered
+
+
+def _recover_chunk(model, records, user, reason):
+    instances = [record.instance for record in records]
+    keys = [
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one and not field.remote_field.limit_choices_to
+    ]
+    if len(keys) != sum(1 for field in model._meta.concrete_fields if field.many_to_one):
+        raise _OneByOne
+    for field in keys:
+        wanted = {getattr(instance, field.attname) for instance in instances} - {None}
+        target = field.target_field
+        found = field.related_model._base_manager.in_bulk(wanted, field_name=target.name)
+        if len(found) != len(wanted):
+            raise _OneByOne
+        for instance in instances:
+            value = getattr(instance, field.attname)
+            if value is not None:
+                field.set_cached_value(instance, found[value])
+    if model._base_manager.filter(pk__in=[instance.pk for instance in instances]).exists():
+        raise _OneByOne
+    for instance in instances:
+        try:
+            instance.full_clean(
+                exclude=[field.name for field in keys],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError:
+            raise _OneByOne from None
+    model._base_manager.bulk_create(instances)
+    model.history.bulk_history_create(
+        instances, default_user=user, default_change_reason=_reason(records[0], reason)
+    )
+    caching.content_changed()  # bulk_create sends no signal
+    return instances

@@ -8,12 +8,23 @@ from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import ngettext
 
 from ..history_records import one_deletion
 
 # The confirmation names this many of the rows that go, and counts the rest (Django's
-# "...and N more objects."): a network of 25,000 members listed them all in 3.5 MB.
+# "...and N more objects."): a network of 25,000 members listed them all in 3.5 MB. So does
+# the confirmation of a recovery (recovery.py).
 SHOWN_ROWS = 100
+
+
+def more_rows(count):
+    """Django's "…and N more objects." for the rows a list leaves out, or "" for none."""
+    if count <= 0:
+        return ""
+    return ngettext("…and %(count)d more object.", "…and %(count)d more objects.", count) % {
+        "count": count
+    }
 
 
 def collected(request, objs):

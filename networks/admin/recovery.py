@@ -5,7 +5,10 @@
 same validation as a form and recorded in its history.
 """
 
+import itertools
+
 from django.contrib import messages
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
@@ -15,7 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from ..recovering import deleted_with, in_recovery_order, recover
+from ..recovering import Refused, deleted_with, in_recovery_order, recover, recover_many
+from .deletion import SHOWN_ROWS, more_rows
 from .history import HistoryAdmin, history_label
 
 # Deleted entries listed on one page; older deletions are still in each model's history.
@@ -33,6 +37,16 @@ def group_counts(group):
 
 class RecoveryFailed(Exception):
     pass
+
+
+def recovery_failed(record, error):
+    return RecoveryFailed(
+        _(
+            "“%(entry)s” cannot be recovered yet (if what it belongs to was deleted "
+            "too, recover that first): %(reasons)s"
+        )
+        % {"entry": history_label(record.instance), "reasons": " ".join(error.messages)}
+    )
 
 
 class RecoveryAdmin(HistoryAdmin):
@@ -116,12 +130,13 @@ class RecoveryAdmin(HistoryAdmin):
         try:
             with transaction.atomic(using=router.db_for_write(self.model)):
                 instance = self.recover_one(request, record, _("Recovered after deletion"))
-                for model, dependent in dependents:
-                    self.recover_one(
+                # In recovery order, each model's entries together.
+                for model, group in itertools.groupby(dependents, key=lambda item: item[0]):
+                    self.recover_group(
                         request,
-                        dependent,
+                        model,
+                        [dependent for _model, dependent in group],
                         _("Recovered with “%(entry)s”") % {"entry": instance},
-                        model=model,
                     )
         except RecoveryFailed as failure:
             messages.error(request, str(failure))
@@ -144,23 +159,28 @@ class RecoveryAdmin(HistoryAdmin):
             )
         )
 
-    def recover_one(self, request, record, reason, model=None):
-        model = model or self.model
+    def recover_one(self, request, record, reason):
         try:
             # The same rules as a form: the entries it points to still exist, its slugs are
             # still free, and the model's own checks pass.
             instance = recover(record, request.user, reason)
         except ValidationError as error:
-            raise RecoveryFailed(
-                _(
-                    "“%(entry)s” cannot be recovered yet (if what it belongs to was deleted "
-                    "too, recover that first): %(reasons)s"
-                )
-                % {"entry": history_label(record.instance), "reasons": " ".join(error.messages)}
-            ) from error
-        model_admin = self.admin_site._registry.get(model, self)
-        model_admin.log_addition(request, instance, [{"added": {}}])
+            raise recovery_failed(record, error) from error
+        self.log_addition(request, instance, [{"added": {}}])
         return instance
+
+    def recover_group(self, request, model, records, reason):
+        """``recover_one`` for many entries of ``model``, checked and written in bulk."""
+        try:
+            instances = recover_many(model, records, request.user, reason)
+        except Refused as refused:
+            raise recovery_failed(refused.record, refused.error) from refused
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=instances,
+            action_flag=ADDITION,
+            change_message=[{"added": {}}],
+        )
 
     def recover_confirmation(self, request, record, dependents):
         context = {
@@ -169,7 +189,10 @@ class RecoveryAdmin(HistoryAdmin):
             "opts": self.opts,
             "record": record,
             "entry": history_label(record.instance),
-            "dependents": [(model, history_label(dep.instance)) for model, dep in dependents],
+            # Named only as far as the page shows them: a name can read the entries it
+            # points to, and a network has 25,000 memberships.
+            "dependents": [history_label(dep.instance) for _model, dep in dependents[:SHOWN_ROWS]],
+            "more_dependents": more_rows(len(dependents) - SHOWN_ROWS),
             "dependent_counts": group_counts(dependents),
         }
         return TemplateResponse(request, "admin/xmess/recover_confirmation.html", context)
