@@ -18,7 +18,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from ..recovering import Refused, deleted_with, in_recovery_order, recover, recover_many
+from ..recovering import (
+    Refused,
+    deleted_with,
+    in_recovery_order,
+    recover,
+    recover_many,
+    still_there,
+)
 from .deletion import SHOWN_ROWS, more_rows
 from .history import HistoryAdmin, history_label
 
@@ -75,10 +82,9 @@ class RecoveryAdmin(HistoryAdmin):
     def deleted_records(self, request):
         """The latest deletion record of each entry that is still deleted, newest first."""
         history_model = self.model.history.model
-        live = self.model._default_manager.values("pk")
         records = (
             history_model.objects.filter(history_type="-")
-            .exclude(**{f"{self.opts.pk.attname}__in": live})
+            .exclude(still_there(self.model))
             .select_related("history_user")
             .order_by("-history_date", "-history_id")
         )
