@@ -11,10 +11,12 @@ rather than deleted along with it.
 from django.apps import apps
 from django.contrib.admin.utils import NestedObjects
 from django.db import router, transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..history_records import one_deletion
 from ..recovering import restore_many_to_many
 from .models import ImportEntry
 
@@ -84,6 +86,26 @@ def _dependents(model, objs):
     return found
 
 
+def _delete(model, objs):
+    """Delete ``objs`` a batch at a time, their history written together
+    (history_records.one_deletion). One by one, each entry asked every table that can point
+    to it whether it does, 12 queries an organisation: 20 ms each, so undoing 10,000 created
+    entries outlasted gunicorn's time limit. A batch that holds an entry and one it was
+    created under (a PROTECT parent) goes one by one, in order."""
+    using = router.db_for_write(model)
+    with one_deletion():
+        for start in range(0, len(objs), BATCH):
+            batch = objs[start : start + BATCH]
+            collector = Collector(using=using, origin=batch)
+            try:
+                collector.collect(batch)
+            except ProtectedError:
+                for obj in batch:
+                    obj.delete()
+            else:
+                collector.delete()
+
+
 def undo_import(record, user):
     """Revert every entry of ``record``; raises UndoRefused (and changes nothing) if unsafe."""
     if record.undone_at is not None:
@@ -123,11 +145,11 @@ def undo_import(record, user):
             restore_many_to_many(obj, before)
             del obj.skip_history_when_saving
             obj.save()  # one history record, with the links as restored
-        # Newest first, so an entry goes before the entries it was created under.
-        for obj in sorted(objs, key=lambda obj: obj.pk, reverse=True):
+        for obj in objs:
             obj._history_user = user
             obj._change_reason = reason
-            obj.delete()
+        # Newest first, so an entry goes before the entries it was created under.
+        _delete(model, sorted(objs, key=lambda obj: obj.pk, reverse=True))
         record.undone_at = timezone.now()
         record.undone_by = user
         record.save(update_fields=["undone_at", "undone_by"])
