@@ -101,3 +101,27 @@ def one_deletion():
         deletion.write()
     finally:
         _deletion.current = None
+
+
+def write_m2m_history(model, records):
+    """Copy the links each entry has now into its history record: ``records`` maps an
+    entry's pk to the record just written for it in bulk (which, unlike a save, leaves the
+    record's links out)."""
+    history_model = model.history.model
+    for m2m_field in getattr(history_model, "_history_m2m_fields", []):
+        m2m_history = HistoricalRecords.m2m_models[m2m_field]
+        through = m2m_field.remote_field.through
+        source = m2m_field.m2m_field_name()
+        target = m2m_field.m2m_reverse_field_name()
+        links = through.objects.filter(**{f"{source}_id__in": list(records)})
+        m2m_history.objects.bulk_create(
+            m2m_history(
+                history=records[getattr(link, f"{source}_id")],
+                id=link.pk,
+                **{
+                    f"{source}_id": getattr(link, f"{source}_id"),
+                    f"{target}_id": getattr(link, f"{target}_id"),
+                },
+            )
+            for link in links.iterator()
+        )

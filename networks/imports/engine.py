@@ -19,9 +19,9 @@ from itertools import batched
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
-from simple_history.models import HistoricalRecords
 
 from ..caching import content_changed
+from ..history_records import write_m2m_history
 from .columns import RefColumn, clean_text, same
 from .files import ImportFileError
 from .models import ImportEntry, ImportRecord
@@ -336,21 +336,4 @@ class Importer(ValidationMixin):
         self.saved = []
 
     def write_m2m_history(self, records):
-        history_model = self.resource.model.history.model
-        for m2m_field in getattr(history_model, "_history_m2m_fields", []):
-            m2m_history = HistoricalRecords.m2m_models[m2m_field]
-            through = m2m_field.remote_field.through
-            source = m2m_field.m2m_field_name()
-            target = m2m_field.m2m_reverse_field_name()
-            links = through.objects.filter(**{f"{source}_id__in": list(records)})
-            m2m_history.objects.bulk_create(
-                m2m_history(
-                    history=records[getattr(link, f"{source}_id")],
-                    id=link.pk,
-                    **{
-                        f"{source}_id": getattr(link, f"{source}_id"),
-                        f"{target}_id": getattr(link, f"{target}_id"),
-                    },
-                )
-                for link in links.iterator()
-            )
+        write_m2m_history(self.resource.model, records)
