@@ -57,6 +57,9 @@ class CSVExportMixin:
             )
         return urls + super().get_urls()
 
+    def get_csv_prefetch_related(self):
+        return self.csv_prefetch_related
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {"has_csv_export": bool(self.csv_columns), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
@@ -71,8 +74,9 @@ class CSVExportMixin:
         queryset = changelist.queryset
         if self.csv_select_related:
             queryset = queryset.select_related(*self.csv_select_related)
-        if self.csv_prefetch_related:
-            queryset = queryset.prefetch_related(*self.csv_prefetch_related)
+        prefetch = self.get_csv_prefetch_related()
+        if prefetch:
+            queryset = queryset.prefetch_related(*prefetch)
         stamp = timezone.localdate().isoformat()
         columns = self.csv_columns
         rows = (

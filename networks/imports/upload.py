@@ -102,7 +102,13 @@ class ImportMixin:
             columns = self.import_resource().columns
             self.csv_columns = [(column.name, column.export) for column in columns]
             self.csv_select_related = self.import_resource.select_related
-            self.csv_prefetch_related = [c.export_prefetch() for c in columns if c.is_m2m]
+            self.export_m2m_columns = [column for column in columns if column.is_m2m]
+
+    def get_csv_prefetch_related(self):
+        if self.import_resource is None:
+            return super().get_csv_prefetch_related()
+        # New each time: a Prefetch keeps state from the rows it was last used on.
+        return [column.export_prefetch() for column in self.export_m2m_columns]
 
     def _url_name(self, suffix):
         return f"{self.opts.app_label}_{self.opts.model_name}_{suffix}"
